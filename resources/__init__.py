@@ -1,0 +1,1 @@
+"""Static resources: icons, styles, translations, sounds. Loaded through importlib.resources."""

@@ -1,0 +1,48 @@
+"""Test-wide set-up: Qt offscreen, isolated user directories, and process logs attached to failing tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt or platformdirs.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.fonts.warning=false")
+
+from tests.helpers.process import ManagedProcess
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every per-user directory (config, data, logs, cache) at a fresh temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        path = home / sub
+        path.mkdir()
+        monkeypatch.setenv(var, str(path))
+    monkeypatch.setenv("AGENTDESK_SITE_CONFIG_DIR", str(home / "site"))
+
+
+@pytest.fixture(scope="session")
+def process_log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where ManagedProcess fixtures keep the logs of the programs they start."""
+    return tmp_path_factory.mktemp("process-logs")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, None, None]:
+    """Attach the log tail of every real program running during a failed test to its report."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if report.failed:
+        for proc in list(ManagedProcess.running):
+            report.sections.append((f"log of {proc.name} ({proc.log_path})", proc.tail(80)))

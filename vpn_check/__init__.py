@@ -1,0 +1,1 @@
+"""VPN, network and device health checks. Qt-free; never imports sip/."""
