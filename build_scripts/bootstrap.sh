@@ -52,7 +52,7 @@ want_hash="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp_dir/python" 2>/dev/null)" != "$want_hash" ]; then
     say "installing Python packages (constraints.txt)"
     "$venv/bin/python" -m pip install -q --upgrade pip
-    "$venv/bin/python" -m pip install -q -c constraints.txt -e ".[hub,dev]" --config-settings editable_mode=compat
+    "$venv/bin/python" -m pip install -q -c constraints.txt -e ".[hub,dev]"
     echo "$want_hash" > "$stamp_dir/python"
 fi
 
