@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,7 +34,9 @@ class _Relay(QObject):
     def __init__(self, task: Task[Any]) -> None:
         super().__init__()
         self._task = task
-        self.finished.connect(self._on_finished)
+        # Queued even when emitted on the GUI thread (a future that is already done runs its callback at once, in
+        # run()): callbacks registered right after run() must never be missed.
+        self.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object, object)
     def _on_finished(self, result: object, error: object) -> None:

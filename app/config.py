@@ -831,9 +831,12 @@ class ConfigStore:
     def save(self, changes: Mapping[str, object]) -> LoadedConfig:
         """Write ``changes`` to the user file (see :func:`save_user_values`), reload, and notify subscribers.
 
-        Note that a command-line override still wins over the saved value until the next start without it.
+        A change the user makes now supersedes a command-line override of the same key for the rest of the session.
         """
         save_user_values(self._loaded, changes)
+        self._args["cli_overrides"] = tuple(
+            item for item in self._args["cli_overrides"] if item.partition("=")[0].strip() not in changes
+        )
         self._loaded = load_config(**self._args)
         for callback in list(self._subscribers):
             callback(self._loaded)

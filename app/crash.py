@@ -177,18 +177,16 @@ def diagnostics_text(
     *,
     versions: Iterable[tuple[str, str]],
     log_lines: Iterable[str],
-    report: CrashReport | None = None,
+    reports: Iterable[CrashReport] = (),
     redact: Callable[[str], str] = lambda text: text,
 ) -> str:
-    """Plain text for "copy diagnostics": versions, the crash (if any) and the recent (already redacted) log."""
+    """Plain text for "copy diagnostics": versions, the crashes (if any) and the recent (already redacted) log."""
     parts = [f"AgentDesk {__version__} diagnostics, {datetime.now(tz=UTC).isoformat(timespec='seconds')}"]
     parts += [f"{name}: {value}" for name, value in versions]
     parts.append(f"Platform: {platform.platform()}; Python {platform.python_version()}")
-    if report is not None:
-        parts += [
-            "",
-            f"== {report.origin.value} crash in thread {report.thread!r}: {report.exc_type}: {report.message}",
-        ]
+    for report in reports:
+        when = report.when.isoformat(timespec="seconds")
+        parts += ["", f"== {report.origin.value} error at {when} in thread {report.thread!r}: {report.exc_type}"]
         parts.append(report.traceback.rstrip())
     parts += ["", "== recent log"]
     parts += list(log_lines)

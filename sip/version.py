@@ -25,7 +25,7 @@ def pjsip_version() -> str | None:
             from pjsua2 import _version  # lazily: loads the SWIG extension
         except ImportError:
             return None
-        version = str(getattr(_version, "__version__", "")) or None
-        if version is None:
+        version = str(getattr(_version, "__version__", ""))
+        if not version:
             return None
     return re.sub(r"\.post\d+$", "", version)

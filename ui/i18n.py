@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 
 from app.config import Language
 from ui.resources import resource_dir
@@ -60,14 +60,19 @@ class Translations(QObject):
         files += sorted(self._dir.glob(f"*_{language.value}.qm"))
         return files
 
+    def clear(self) -> None:
+        """Remove every translator this object installed (shutdown, tests); widgets fall back to the source text."""
+        for translator in self._installed:
+            self._app.removeTranslator(translator)
+        self._installed.clear()
+        self._language = None
+
     def set_language(self, language: Language) -> Language:
         """Switch to ``language`` (``SYSTEM`` is resolved first); returns the language in effect."""
         resolved = resolve_language(language)
         if resolved is self._language:
             return resolved
-        for translator in self._installed:
-            self._app.removeTranslator(translator)
-        self._installed.clear()
+        self.clear()
         for path in self.files_for(resolved):
             translator = QTranslator(self)
             if translator.load(str(path)):
@@ -76,6 +81,9 @@ class Translations(QObject):
             else:
                 log.warning("i18n: cannot load %s", path)
         QLocale.setDefault(QLocale(resolved.value))
+        # installTranslator() posts LanguageChange events; deliver them now so every widget is retranslated by the
+        # time language_changed is emitted (listeners and tests see a consistent UI).
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self._language = resolved
         log.info("i18n: language %s (%d translation files)", resolved.value, len(self._installed))
         self.language_changed.emit(resolved.value)

@@ -39,6 +39,8 @@ import logging
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -79,15 +81,20 @@ class EmptyPanel(QWidget):
         self.panel = panel
         self.setObjectName(f"empty-{panel.value}")
         self.setProperty("empty", True)  # styled by resources/styles/agentdesk.qss
-        layout = QVBoxLayout(self)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        horizontal = panel is Panel.STATE_BAR  # a one-line toolbar
+        layout: QBoxLayout = QHBoxLayout(self) if horizontal else QVBoxLayout(self)
         self._title = QLabel(self)
         self._title.setObjectName("emptyTitle")
         self._text = QLabel(self)
         self._text.setObjectName("emptyText")
         self._text.setWordWrap(True)
         for label in (self._title, self._text):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(1)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignCenter)
+        if horizontal:
+            layout.setContentsMargins(4, 2, 4, 2)
+        else:
+            layout.addStretch(1)
         layout.addWidget(self._title)
         layout.addWidget(self._text)
         layout.addStretch(1)

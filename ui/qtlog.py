@@ -8,6 +8,7 @@ from any thread; it only forwards to ``logging`` (thread-safe).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
@@ -23,8 +24,9 @@ _LEVELS = {
 _IGNORED = (
     # WORKAROUND: the offscreen/minimal platforms have no font database configuration; irrelevant for tests.
     "QFont::setPointSizeF: Point size <= 0",
-    # WORKAROUND: the offscreen platform cannot report screen colour depth; harmless (QTBUG-107337 family).
-    "This plugin does not support propagateSizeHints()",
+    # WORKAROUND: the offscreen platform (tests, screenshots) lacks some window operations (propagateSizeHints(),
+    # raise(), grabbing); harmless there and never printed by real platforms.
+    "This plugin does not support ",
 )
 
 
@@ -37,6 +39,12 @@ def qt_message_handler(msg_type: QtMsgType, context: QMessageLogContext, message
     logging.getLogger(name).log(_LEVELS.get(msg_type, logging.WARNING), "%s", message)
 
 
-def install_qt_message_handler() -> None:
-    """Install :func:`qt_message_handler` for the whole process."""
-    qInstallMessageHandler(qt_message_handler)
+def install_qt_message_handler() -> Callable[[QtMsgType, QMessageLogContext, str], None] | None:
+    """Install :func:`qt_message_handler` for the whole process; returns the previous handler (to restore)."""
+    previous: Callable[[QtMsgType, QMessageLogContext, str], None] | None = qInstallMessageHandler(qt_message_handler)
+    return previous
+
+
+def restore_qt_message_handler(previous: Callable[[QtMsgType, QMessageLogContext, str], None] | None) -> None:
+    """Put back the handler :func:`install_qt_message_handler` replaced (shutdown, tests)."""
+    qInstallMessageHandler(previous)
