@@ -24,7 +24,7 @@ pytestmark = pytest.mark.unit
 
 
 # ---------------------------------------------------------------------------------------------- config
-def test_config_from_mapping_with_policy_thresholds_and_bad_keys() -> None:
+def test_config_from_mapping_with_policy_thresholds_and_bad_keys(caplog: pytest.LogCaptureFixture) -> None:
     cfg, warnings = HealthConfig.from_mapping(
         {
             "sip_host": "sbc.example.com",
@@ -45,6 +45,7 @@ def test_config_from_mapping_with_policy_thresholds_and_bad_keys() -> None:
     assert cfg.thresholds.rtt_warn_ms == 120
     assert cfg.policy.block_on_fail == frozenset({CheckId.VPN_PRESENT, CheckId.VOICE_MOS})
     assert len(warnings) == 4
+    assert len([r for r in caplog.records if r.name == "vpn_check.config"]) == 4
     assert any("colour" in w for w in warnings)
     assert any("bogus.check" in w for w in warnings)
 
