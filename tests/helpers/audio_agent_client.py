@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -40,7 +41,8 @@ class AudioAgent:
             bufsize=1,
         )
         self._lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-        threading.Thread(target=self._pump, daemon=True).start()
+        self._pump_thread = threading.Thread(target=self._pump, daemon=True)
+        self._pump_thread.start()
         first = self._next(timeout)
         if not first.get("ready"):
             raise AgentError(f"agent did not start: {first}\n{self.tail()}")
@@ -100,15 +102,23 @@ class AudioAgent:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self._log.close()
+        self._close_pipes()
         return self.proc.returncode
+
+    def _close_pipes(self) -> None:
+        self._pump_thread.join(5)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None and not pipe.closed:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        if not self._log.closed:
+            self._log.close()
 
     def kill(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        if not self._log.closed:
-            self._log.close()
+        self._close_pipes()
 
     def tail(self, lines: int = 60) -> str:
         try:
