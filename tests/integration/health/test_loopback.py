@@ -61,9 +61,10 @@ def test_hub_with_a_trusted_certificate(hub: tuple[HubStub, Path]) -> None:
     assert isinstance(clock.value, float)
     assert abs(clock.value) <= 1.5
     for check in (CheckId.BANDWIDTH_DOWN, CheckId.BANDWIDTH_UP):
-        assert results[check].status is Status.PASS
-        assert isinstance(results[check].value, float)
-        assert results[check].value >= 100
+        bandwidth = results[check]
+        assert bandwidth.status is Status.PASS
+        assert isinstance(bandwidth.value, float)
+        assert bandwidth.value >= 100
 
 
 def test_self_signed_certificate_is_untrusted(tmp_path: Path) -> None:
