@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.protocol import AgentState, AgentStatus, EventType, WsCloseCode, envelope_payload, from_wire
+from app.protocol import AgentState, AgentStatus, EventType, WsCloseCode, envelope_payload
 from tests.helpers.hub import HubProcess
 
 pytestmark = pytest.mark.integration
@@ -218,20 +218,6 @@ def test_status_and_openapi_published(hub: HubProcess) -> None:
     assert status["database"] in {"sqlite", "postgresql"}
     spec = anon.ok("GET", "/openapi.json")
     assert "/api/v1/agents/me/state" in spec["paths"]
-    assert (
-        from_wire(
-            AgentStatus,
-            anon.http.get  # type check only: the class parses
-            and {
-                "agent_id": 1,
-                "username": "a",
-                "display_name": "A",
-                "team_id": None,
-                "state": "ready",
-                "reason": None,
-                "since": "2026-01-01T00:00:00+00:00",
-                "version": 1,
-            },
-        ).state
-        is AgentState.READY
-    )
+    schema = spec["components"]["schemas"]
+    assert "AgentStatus" in schema
+    assert "TokenPair" in schema
