@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from app.protocol import AgentStatus, ForceStateCommand, StateChangeRequest
+from app.protocol import AgentStatus, Broadcast, BroadcastRequest, ForceStateCommand, StateChangeRequest, TeamMetrics
 from app.state.model import RefusalKind
 
 
@@ -54,6 +55,12 @@ class SupervisorChannel(Protocol):
 
     def force_state(
         self, agent_id: int, command: ForceStateCommand, on_reply: Callable[[StateReply], None]
+    ) -> None: ...
+
+    def send_broadcast(self, request: BroadcastRequest, on_done: Callable[[Broadcast | RefusalKind], None]) -> None: ...
+
+    def fetch_metrics(
+        self, team_id: int, since: datetime, until: datetime, on_done: Callable[[TeamMetrics | RefusalKind], None]
     ) -> None: ...
 
 

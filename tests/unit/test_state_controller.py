@@ -4,149 +4,40 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 
 from app.protocol import (
     AgentState,
-    AgentStatus,
-    ReasonCategory,
-    ReasonCode,
     StateCause,
-    StateChangeRequest,
     SystemReason,
-    TeamPolicy,
-    WrapUpMode,
-    WrapUpPolicy,
 )
 from app.state.controller import Notice, NoticeKind, SessionPhase, StateController, StateView
 from app.state.coupling import AcdCoupling, Decision, OfferedCall
-from app.state.model import AgentEvent, Change, RefusalKind, apply_event
-from app.state.ports import CallEnd, StateReply
+from app.state.model import AgentEvent, RefusalKind
+from app.state.ports import CallEnd
+from tests.helpers.state_fakes import TEAM, Clock, FakeHub, make_status
 
 pytestmark = pytest.mark.unit
 S, E = AgentState, AgentEvent
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-TEAM = TeamPolicy(
-    1,
-    "一组",
-    [ReasonCode("meeting", ReasonCategory.BUSY, "开会", "Meeting"), ReasonCode("lunch", ReasonCategory.BREAK, "午餐", "Lunch")],
-    WrapUpPolicy(WrapUpMode.MANDATORY_TIMED, 30),
-    ring_timeout_s=20,
-    auto_answer_delay_s=2.0,
-)
+_T = TypeVar("_T")
 
 
-class Clock:
-    """A manual clock and scheduler: ``advance`` runs what is due, in order."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self._jobs: list[tuple[float, int, Callable[[], None], list[bool]]] = []
-        self._n = 0
-
-    def now(self) -> datetime:
-        return T0 + timedelta(seconds=self.t)
-
-    def call_later(self, delay_s: float, callback: Callable[[], None]) -> _Handle:
-        flag = [False]
-        self._n += 1
-        self._jobs.append((self.t + delay_s, self._n, callback, flag))
-        return _Handle(flag)
-
-    def advance(self, seconds: float) -> None:
-        end = self.t + seconds
-        while True:
-            due = sorted((j for j in self._jobs if j[0] <= end and not j[3][0]), key=lambda j: (j[0], j[1]))
-            if not due:
-                break
-            job = due[0]
-            self._jobs.remove(job)
-            self.t = max(self.t, job[0])
-            job[2]()
-        self.t = end
+def last(items: list[_T]) -> _T:
+    """The latest item (a function call, so mypy does not carry narrowing from one read to the next)."""
+    return items[-1]
 
 
-class _Handle:
-    def __init__(self, flag: list[bool]) -> None:
-        self._flag = flag
-
-    def cancel(self) -> None:
-        self._flag[0] = True
+def state_of(ctl: StateController) -> AgentState:
+    return ctl.view.state
 
 
-class FakeHub:
-    """Holds the authoritative status and answers requests like the real hub (same rules), unless told otherwise."""
-
-    def __init__(self, clock: Clock, status: AgentStatus) -> None:
-        self.clock = clock
-        self.status = status
-        self.requests: list[StateChangeRequest] = []
-        self.replies: list[tuple[StateChangeRequest, Callable[[StateReply], None]]] = []
-        self.auto = True
-        self.refuse_next: RefusalKind | None = None
-
-    def request_state(self, request: StateChangeRequest, on_reply: Callable[[StateReply], None]) -> None:
-        self.requests.append(request)
-        if self.auto:
-            on_reply(self.answer(request))
-        else:
-            self.replies.append((request, on_reply))
-
-    def answer(self, request: StateChangeRequest) -> StateReply:
-        if self.refuse_next is not None:
-            kind, self.refuse_next = self.refuse_next, None
-            return StateReply(refusal=kind, current=self.status)
-        if request.expected_version is not None and request.expected_version != self.status.version:
-            return StateReply(refusal=RefusalKind.CONFLICT, current=self.status)
-        if request.pending:
-            self.status = dataclasses.replace(
-                self.status, pending_state=request.state, pending_reason=request.reason, version=self.status.version + 1
-            )
-        elif request.extend_wrap_up:
-            assert self.status.wrap_up_until is not None
-            self.status = dataclasses.replace(
-                self.status, wrap_up_until=self.status.wrap_up_until + timedelta(seconds=30), version=self.status.version + 1
-            )
-        else:
-            assert request.state is not None
-            keeps = request.state in (S.RINGING, S.ON_CALL, S.WRAP_UP)
-            self.status = dataclasses.replace(
-                self.status,
-                state=request.state,
-                reason=request.reason,
-                since=self.clock.now(),
-                call_id=(request.call_id or self.status.call_id) if keeps else None,
-                pending_state=self.status.pending_state if keeps else None,
-                pending_reason=self.status.pending_reason if keeps else None,
-                wrap_up_until=self.clock.now() + timedelta(seconds=30) if request.state is S.WRAP_UP else None,
-                cause=StateCause.CALL if request.call_id else StateCause.AGENT,
-                version=self.status.version + 1,
-            )
-        return StateReply(status=self.status)
-
-    def force(self, event: AgentEvent, by: str = "李主管") -> AgentStatus:
-        self.status = apply_event(
-            self.status, Change(event), StateCause.SUPERVISOR, team=TEAM, now=self.clock.now(), by_id=3, by_name=by
-        )
-        return self.status
-
-
-def start(state: AgentState = S.NOT_READY, **kw: object) -> tuple[StateController, FakeHub, Clock, list[StateView], list[Notice]]:
+def start(
+    state: AgentState = S.NOT_READY, **kw: object
+) -> tuple[StateController, FakeHub, Clock, list[StateView], list[Notice]]:
     clock = Clock()
-    status = AgentStatus(
-        agent_id=7,
-        username="agent1",
-        display_name="张三",
-        team_id=1,
-        state=state,
-        reason="meeting" if state is S.NOT_READY else None,
-        since=T0,
-        version=5,
-    )
-    status = dataclasses.replace(status, **kw)  # type: ignore[arg-type]
+    status = make_status(state, **kw)
     hub = FakeHub(clock, status)
     ctl = StateController(hub, clock, TEAM, request_timeout_s=5.0, hub_now=clock.now)
     views: list[StateView] = []
@@ -163,34 +54,45 @@ def test_a_change_is_pending_until_the_hub_confirms_it() -> None:
     hub.auto = False
     assert ctl.request(E.GO_READY) is None
     # Shown as pending; the state shown is still the hub's.
-    assert views[-1].status is not None and views[-1].status.state is S.NOT_READY
-    assert views[-1].pending is not None and views[-1].pending.target is S.READY
+    view = last(views)
+    assert view.status is not None
+    assert view.status.state is S.NOT_READY
+    assert view.pending is not None
+    assert view.pending.target is S.READY
     request, reply = hub.replies.pop()
-    assert request.state is S.READY and request.expected_version == 5
+    assert request.state is S.READY
+    assert request.expected_version == 5
     reply(hub.answer(request))
-    assert views[-1].state is S.READY and views[-1].pending is None
+    assert last(views).state is S.READY
+    assert last(views).pending is None
 
 
 def test_a_refusal_reverts_with_a_message() -> None:
     ctl, hub, _clock, views, notices = start()
     hub.refuse_next = RefusalKind.FORBIDDEN
     ctl.request(E.GO_READY)
-    assert views[-1].state is S.NOT_READY and views[-1].pending is None
+    assert last(views).state is S.NOT_READY
+    assert last(views).pending is None
     assert notices[-1] == Notice(NoticeKind.REVERTED, event=E.GO_READY, state=S.READY, refusal=RefusalKind.FORBIDDEN)
 
 
-def test_no_answer_reverts_after_the_timeout_and_a_late_answer_is_still_adopted() -> None:
+def test_no_answer_reverts_after_the_timeout_and_a_late_answer_is_still_adopted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     ctl, hub, clock, views, notices = start()
     hub.auto = False
     ctl.request(E.GO_READY)
     clock.advance(4.9)
-    assert views[-1].pending is not None
+    assert last(views).pending is not None
     clock.advance(0.2)
-    assert views[-1].pending is None and views[-1].state is S.NOT_READY
-    assert notices[-1].kind is NoticeKind.REVERTED and notices[-1].refusal is RefusalKind.TIMEOUT
+    assert last(views).pending is None
+    assert last(views).state is S.NOT_READY
+    assert last(notices).kind is NoticeKind.REVERTED
+    assert last(notices).refusal is RefusalKind.TIMEOUT
+    assert "did not answer" in caplog.text
     request, reply = hub.replies.pop()
     reply(hub.answer(request))  # the hub did apply it after all: the UI follows the hub
-    assert views[-1].state is S.READY
+    assert last(views).state is S.READY
 
 
 def test_local_pre_check_refuses_without_asking_the_hub() -> None:
@@ -199,7 +101,8 @@ def test_local_pre_check_refuses_without_asking_the_hub() -> None:
     assert ctl.request(E.GO_NOT_READY) is RefusalKind.REASON_REQUIRED
     assert ctl.request(E.SIGN_IN) is RefusalKind.NOT_ALLOWED
     assert hub.requests == []
-    assert not ctl.allowed(E.GO_READY) and ctl.allowed(E.GO_NOT_READY, "lunch")
+    assert not ctl.allowed(E.GO_READY)
+    assert ctl.allowed(E.GO_NOT_READY, "lunch")
 
 
 def test_requests_go_one_at_a_time_in_order() -> None:
@@ -210,17 +113,20 @@ def test_requests_go_one_at_a_time_in_order() -> None:
     assert len(hub.replies) == 1
     request, reply = hub.replies.pop()
     reply(hub.answer(request))
-    assert len(hub.replies) == 1 and hub.replies[0][0].state is S.RINGING
+    assert len(hub.replies) == 1
+    assert hub.replies[0][0].state is S.RINGING
     request, reply = hub.replies.pop()
     reply(hub.answer(request))
-    assert ctl.view.state is S.RINGING
+    assert state_of(ctl) is S.RINGING
 
 
 def test_supervisor_push_is_applied_at_once_with_the_supervisors_name() -> None:
     ctl, hub, _clock, views, notices = start(S.READY)
     ctl.on_hub_status(hub.force(E.FORCE_NOT_READY))
-    assert views[-1].state is S.NOT_READY
-    assert views[-1].status is not None and views[-1].status.changed_by_name == "李主管"
+    assert last(views).state is S.NOT_READY
+    shown = last(views).status
+    assert shown is not None
+    assert shown.changed_by_name == "李主管"
     assert notices[-1] == Notice(NoticeKind.CHANGED_BY_SUPERVISOR, state=S.NOT_READY, by_name="李主管")
 
 
@@ -228,7 +134,7 @@ def test_supervisor_force_during_a_call_is_shown_as_the_next_state() -> None:
     ctl, hub, _clock, _views, notices = start(S.ON_CALL, call_id="c1")
     ctl.on_hub_status(hub.force(E.FORCE_SIGN_OUT))
     assert notices[-1] == Notice(NoticeKind.CHANGED_BY_SUPERVISOR, state=S.SIGNED_OUT, by_name="李主管", pending=True)
-    assert ctl.view.state is S.ON_CALL
+    assert state_of(ctl) is S.ON_CALL
 
 
 def test_agent_and_supervisor_at_the_same_moment_end_in_the_hubs_state() -> None:
@@ -239,8 +145,9 @@ def test_agent_and_supervisor_at_the_same_moment_end_in_the_hubs_state() -> None
     ctl.on_hub_status(forced)
     request, reply = hub.replies.pop()
     reply(hub.answer(request))  # 409: the agent's change was based on an older version
-    assert views[-1].status == forced and views[-1].pending is None
-    assert notices[-1].refusal is RefusalKind.CONFLICT
+    assert last(views).status == forced
+    assert last(views).pending is None
+    assert last(notices).refusal is RefusalKind.CONFLICT
 
 
 def test_stale_pushes_are_ignored_and_a_snapshot_is_adopted_whatever_we_held() -> None:
@@ -248,7 +155,7 @@ def test_stale_pushes_are_ignored_and_a_snapshot_is_adopted_whatever_we_held() -
     old = hub.status
     ctl.on_hub_status(hub.force(E.FORCE_NOT_READY))
     ctl.on_hub_status(old)  # a replayed, older event
-    assert ctl.view.state is S.NOT_READY
+    assert state_of(ctl) is S.NOT_READY
     restored = dataclasses.replace(old, version=2)  # e.g. after the hub was restored from a backup
     ctl.on_snapshot(restored)
     assert ctl.view.status == restored
@@ -257,17 +164,18 @@ def test_stale_pushes_are_ignored_and_a_snapshot_is_adopted_whatever_we_held() -
 def test_connection_loss_does_not_sign_out() -> None:
     ctl, _hub, _clock, views, notices = start(S.READY)
     ctl.on_connection(False)
-    assert views[-1].state is S.READY and not views[-1].connected
-    assert notices[-1].kind is NoticeKind.CONNECTION_LOST
+    assert last(views).state is S.READY
+    assert not last(views).connected
+    assert last(notices).kind is NoticeKind.CONNECTION_LOST
     ctl.on_connection(True)
-    assert notices[-1].kind is NoticeKind.CONNECTION_RESTORED
+    assert last(notices).kind is NoticeKind.CONNECTION_RESTORED
 
 
 def test_signed_in_elsewhere_ends_the_session_with_a_message() -> None:
     ctl, _hub, _clock, views, notices = start(S.READY)
     ctl.on_session_replaced()
-    assert notices[-1].kind is NoticeKind.SESSION_REPLACED
-    assert views[-1].phase is SessionPhase.ENDED
+    assert last(notices).kind is NoticeKind.SESSION_REPLACED
+    assert last(views).phase is SessionPhase.ENDED
     assert ctl.request(E.GO_NOT_READY, "lunch") is RefusalKind.DISCONNECTED
 
 
@@ -277,25 +185,27 @@ def test_offline_sign_out_by_the_hub_is_explained() -> None:
         hub.status, state=S.SIGNED_OUT, reason=SystemReason.OFFLINE.value, cause=StateCause.SYSTEM, version=9
     )
     ctl.on_hub_status(gone)
-    assert notices[-1].kind is NoticeKind.SIGNED_OUT_OFFLINE
+    assert last(notices).kind is NoticeKind.SIGNED_OUT_OFFLINE
 
 
 def test_timed_wrap_up_ends_at_the_hubs_deadline() -> None:
     ctl, hub, clock, *_ = start(S.ON_CALL, call_id="c1")
     ctl.call_event(E.CALL_ENDED, "c1")
-    assert ctl.view.state is S.WRAP_UP
+    assert state_of(ctl) is S.WRAP_UP
     clock.advance(30.0)
-    assert ctl.view.state is S.WRAP_UP
+    assert state_of(ctl) is S.WRAP_UP
     clock.advance(1.0)
-    assert ctl.view.state is S.READY
+    assert state_of(ctl) is S.READY
     assert hub.requests[-1].expected_version is not None
 
 
 def test_choosing_the_next_state_during_the_call() -> None:
     ctl, hub, *_ = start(S.ON_CALL, call_id="c1")
     ctl.request(E.GO_NOT_READY, "lunch")
-    assert hub.requests[-1].pending and hub.requests[-1].state is S.NOT_READY
-    assert ctl.view.status is not None and ctl.view.status.pending_state is S.NOT_READY
+    assert hub.requests[-1].pending
+    assert hub.requests[-1].state is S.NOT_READY
+    assert ctl.view.status is not None
+    assert ctl.view.status.pending_state is S.NOT_READY
 
 
 # -- softphone coupling -----------------------------------------------------------------------------------------
@@ -324,33 +234,35 @@ def coupled(
 def test_not_ready_rejects_acd_calls_as_busy_but_lets_direct_calls_ring() -> None:
     ctl, coupling, phone, _clock, notices = coupled(S.NOT_READY)
     assert coupling.on_incoming(OfferedCall("c1", acd=True)) is Decision.REJECTED_BUSY
-    assert phone.actions == [("busy", "c1")] and notices[-1].kind is NoticeKind.REJECTED_BUSY
+    assert phone.actions == [("busy", "c1")]
+    assert last(notices).kind is NoticeKind.REJECTED_BUSY
     assert coupling.on_incoming(OfferedCall("c2", acd=False)) is Decision.RING
-    assert ctl.view.state is S.NOT_READY
+    assert state_of(ctl) is S.NOT_READY
 
 
 def test_ready_auto_answers_after_the_delay_and_follows_the_call() -> None:
     ctl, coupling, phone, clock, _ = coupled(S.READY)
     assert coupling.on_incoming(OfferedCall("c1", acd=True)) is Decision.AUTO_ANSWER
-    assert ctl.view.state is S.RINGING
+    assert state_of(ctl) is S.RINGING
     clock.advance(1.9)
     assert phone.actions == []
     clock.advance(0.2)
     assert phone.actions == [("answer", "c1")]
     coupling.on_answered("c1")
-    assert ctl.view.state is S.ON_CALL
+    assert state_of(ctl) is S.ON_CALL
     coupling.on_incoming(OfferedCall("c2", acd=True))  # a second ACD call while on a call
     assert phone.actions[-1] == ("busy", "c2")
     coupling.on_ended("c1", CallEnd.REMOTE_HANGUP)
-    assert ctl.view.state is S.WRAP_UP
+    assert state_of(ctl) is S.WRAP_UP
 
 
 def test_auto_answer_is_refused_without_a_headset() -> None:
     ctl, coupling, phone, clock, notices = coupled(S.READY, headset=False)
     assert coupling.on_incoming(OfferedCall("c1", acd=True)) is Decision.RING
-    assert notices[-1].kind is NoticeKind.AUTO_ANSWER_NO_HEADSET
+    assert last(notices).kind is NoticeKind.AUTO_ANSWER_NO_HEADSET
     clock.advance(5)
-    assert phone.actions == [] and ctl.view.state is S.RINGING
+    assert phone.actions == []
+    assert state_of(ctl) is S.RINGING
 
 
 def test_ring_timeout_is_a_missed_call_and_not_ready() -> None:
@@ -359,21 +271,22 @@ def test_ring_timeout_is_a_missed_call_and_not_ready() -> None:
     clock.advance(20.1)
     assert phone.actions == [("stop", "c1")]
     assert ctl.view.status is not None
-    assert (ctl.view.state, ctl.view.status.reason) == (S.NOT_READY, SystemReason.MISSED_CALL.value)
+    assert (state_of(ctl), ctl.view.status.reason) == (S.NOT_READY, SystemReason.MISSED_CALL.value)
     assert NoticeKind.MISSED_CALL in [n.kind for n in notices]
     coupling.on_ended("c1", CallEnd.LOCAL_HANGUP)  # the softphone's own end event: already counted
-    assert ctl.view.state is S.NOT_READY
+    assert state_of(ctl) is S.NOT_READY
 
 
 def test_caller_hanging_up_while_ringing_returns_to_ready() -> None:
     ctl, coupling, _phone, _clock, _ = coupled(S.READY, headset=False)
     coupling.on_incoming(OfferedCall("c1", acd=True))
     coupling.on_ended("c1", CallEnd.REMOTE_HANGUP)
-    assert ctl.view.state is S.READY
+    assert state_of(ctl) is S.READY
 
 
 def test_declining_an_acd_call_is_a_missed_call() -> None:
     ctl, coupling, _phone, _clock, _ = coupled(S.READY, headset=False)
     coupling.on_incoming(OfferedCall("c1", acd=True))
     coupling.on_ended("c1", CallEnd.LOCAL_HANGUP)
-    assert ctl.view.status is not None and ctl.view.status.reason == SystemReason.MISSED_CALL.value
+    assert ctl.view.status is not None
+    assert ctl.view.status.reason == SystemReason.MISSED_CALL.value

@@ -154,15 +154,19 @@ def test_a_whole_call_cycle() -> None:
     s = step(status(S.SIGNED_OUT), E.SIGN_IN)
     assert (s.state, s.reason) == (S.NOT_READY, SystemReason.SIGN_IN.value)
     s = step(s, E.GO_READY)
-    assert s.state is S.READY and s.reason is None
+    assert s.state is S.READY
+    assert s.reason is None
     s = step(s, E.CALL_OFFERED, call_id="call-9")
     assert (s.state, s.call_id) == (S.RINGING, "call-9")
     s = step(s, E.CALL_ANSWERED, call_id="call-9")
     assert s.state is S.ON_CALL
     s = step(s, E.CALL_ENDED, call_id="call-9")
-    assert s.state is S.WRAP_UP and s.wrap_up_until == NOW + timedelta(seconds=30)
+    assert s.state is S.WRAP_UP
+    assert s.wrap_up_until == NOW + timedelta(seconds=30)
     s = apply_event(s, Change(E.WRAP_UP_EXPIRED), StateCause.AGENT, team=team(), now=NOW + timedelta(seconds=31))
-    assert s.state is S.READY and s.call_id is None and s.wrap_up_until is None
+    assert s.state is S.READY
+    assert s.call_id is None
+    assert s.wrap_up_until is None
 
 
 def test_break_is_a_not_ready_reason_of_its_own_category() -> None:
@@ -175,7 +179,11 @@ def test_break_is_a_not_ready_reason_of_its_own_category() -> None:
 
 @pytest.mark.parametrize(
     ("reason", "kind"),
-    [(None, RefusalKind.REASON_REQUIRED), ("nap", RefusalKind.UNKNOWN_REASON), ("missed_call", RefusalKind.UNKNOWN_REASON)],
+    [
+        (None, RefusalKind.REASON_REQUIRED),
+        ("nap", RefusalKind.UNKNOWN_REASON),
+        ("missed_call", RefusalKind.UNKNOWN_REASON),
+    ],
 )
 def test_not_ready_needs_a_team_reason(reason: str | None, kind: RefusalKind) -> None:
     with pytest.raises(TransitionRefusedError) as info:
@@ -196,11 +204,14 @@ def test_call_events_about_another_call_are_refused() -> None:
 
 def test_sign_out_during_a_call_waits_for_the_end_of_the_call() -> None:
     s = step(status(S.ON_CALL), E.SIGN_OUT)
-    assert s.state is S.ON_CALL and s.pending_state is S.SIGNED_OUT
+    assert s.state is S.ON_CALL
+    assert s.pending_state is S.SIGNED_OUT
     s = step(s, E.CALL_ENDED, call_id="c1")
-    assert s.state is S.WRAP_UP and s.pending_state is S.SIGNED_OUT
+    assert s.state is S.WRAP_UP
+    assert s.pending_state is S.SIGNED_OUT
     s = apply_event(s, Change(E.WRAP_UP_EXPIRED), StateCause.AGENT, team=team(), now=NOW + timedelta(minutes=1))
-    assert s.state is S.SIGNED_OUT and s.pending_state is None
+    assert s.state is S.SIGNED_OUT
+    assert s.pending_state is None
 
 
 def test_next_state_chosen_during_the_call_is_applied_after_wrap_up() -> None:
@@ -217,17 +228,20 @@ def test_optional_wrap_up_is_skipped_when_the_next_state_is_chosen() -> None:
     s = step(s, E.CALL_ENDED, t, call_id="c1")
     assert s.state is S.READY
     plain = step(status(S.ON_CALL), E.CALL_ENDED, t, call_id="c1")
-    assert plain.state is S.WRAP_UP and plain.wrap_up_until is None  # optional: no timer
+    assert plain.state is S.WRAP_UP
+    assert plain.wrap_up_until is None
     assert to_request(status(S.ON_CALL, pending_state=S.READY), Change(E.CALL_ENDED, call_id="c1"), t).state is S.READY
 
 
 def test_wrap_up_without_early_exit_defers_the_agents_choice() -> None:
     t = team(WrapUpMode.TIMED_NO_EARLY_EXIT)
     s = step(status(S.WRAP_UP), E.GO_READY, t)
-    assert s.state is S.WRAP_UP and s.pending_state is S.READY
+    assert s.state is S.WRAP_UP
+    assert s.pending_state is S.READY
     assert rule_for(S.WRAP_UP, E.GO_READY, t.wrap_up).effect is Effect.DEFER  # type: ignore[union-attr]
     request = to_request(status(S.WRAP_UP), Change(E.GO_READY), t)
-    assert request.pending and request.state is S.READY
+    assert request.pending
+    assert request.state is S.READY
     with pytest.raises(TransitionRefusedError) as info:
         apply_event(s, Change(E.WRAP_UP_EXPIRED), StateCause.AGENT, team=t, now=NOW)
     assert info.value.kind is RefusalKind.WRAP_UP_NOT_OVER
@@ -238,7 +252,8 @@ def test_wrap_up_without_early_exit_defers_the_agents_choice() -> None:
 def test_wrap_up_extensions_are_limited_by_policy() -> None:
     t = team(ext=1)
     s = step(status(S.WRAP_UP), E.WRAP_UP_EXTEND, t)
-    assert s.wrap_up_until == NOW + timedelta(seconds=45) and s.wrap_up_extensions == 1
+    assert s.wrap_up_until == NOW + timedelta(seconds=45)
+    assert s.wrap_up_extensions == 1
     with pytest.raises(TransitionRefusedError) as info:
         step(s, E.WRAP_UP_EXTEND, t)
     assert info.value.kind is RefusalKind.NO_EXTENSION_LEFT
@@ -249,7 +264,8 @@ def test_wrap_up_extensions_are_limited_by_policy() -> None:
 
 def test_supervisor_force_during_a_call_becomes_the_pending_state() -> None:
     s = apply_event(status(S.ON_CALL), Change(E.FORCE_SIGN_OUT), StateCause.SUPERVISOR, team=team(), now=NOW)
-    assert s.state is S.ON_CALL and s.pending_state is S.SIGNED_OUT
+    assert s.state is S.ON_CALL
+    assert s.pending_state is S.SIGNED_OUT
     assert s.cause is StateCause.SUPERVISOR
 
 
