@@ -76,7 +76,8 @@ class BoardNotice:
 
 
 class SupervisorBoard:
-    """The board's data and commands. Listeners: ``rows_reset()``, ``row_changed(agent_id)``, ``row_added(agent_id)``,
+    """The board's data and commands. Listeners: ``rows_reset()``, ``row_changed(agent_id)``, ``row_inserting(position)``
+    then ``row_added(agent_id)``,
     ``notice(BoardNotice)``, ``metrics(TeamMetrics)``."""
 
     def __init__(
@@ -93,6 +94,7 @@ class SupervisorBoard:
         self._order: list[int] = []
         self.on_rows_reset: list[Callable[[], None]] = []
         self.on_row_changed: list[Callable[[int], None]] = []
+        self.on_row_inserting: list[Callable[[int], None]] = []  # position, before the row exists
         self.on_row_added: list[Callable[[int], None]] = []
         self.on_notice: list[Callable[[BoardNotice], None]] = []
         self.on_metrics: list[Callable[[TeamMetrics], None]] = []
@@ -133,6 +135,9 @@ class SupervisorBoard:
             return
         row = self._rows.get(status.agent_id)
         if row is None:
+            position = len(self._order)
+            for inserting in list(self.on_row_inserting):
+                inserting(position)
             self._rows[status.agent_id] = BoardRow(status)
             self._order.append(status.agent_id)
             for added in list(self.on_row_added):
