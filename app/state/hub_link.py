@@ -223,15 +223,18 @@ class StateSync:
         controller: StateController,
         *,
         agent_id: int,
+        team_id: int = 0,
         board: SupervisorBoard | None = None,
         on_broadcast: Callable[[Broadcast], None] | None = None,
     ) -> None:
         self._link = link
         self._controller = controller
         self._agent_id = agent_id
+        self._team_id = team_id
         self._board = board
         self._on_broadcast = on_broadcast
         self.snapshots = 0  # for diagnostics and tests
+        self.team_snapshots = 0
 
     @property
     def controller(self) -> StateController:
@@ -245,8 +248,19 @@ class StateSync:
         """Connected (first time or again): adopt the hub's state, whatever we held (missed pushes included)."""
         self._controller.on_connection(True)
         self._link.fetch_own(self._on_own_snapshot, self._on_snapshot_failed)
+        board = self._board
+        if board is not None:
+
+            def got_policy(policy: TeamPolicy) -> None:
+                board.set_team(policy)
+                self._link.fetch_team(policy.team_id, self._on_team_snapshot, self._on_snapshot_failed)
+
+            self._link.fetch_team_policy(self._team_id, got_policy, self._on_snapshot_failed)
+
+    def _on_team_snapshot(self, agents: list[AgentStatus], health: list[HealthReport]) -> None:
         if self._board is not None:
-            self._link.fetch_team(self._board.team.team_id, self._board.load, self._on_snapshot_failed)
+            self._board.load(agents, health)
+            self.team_snapshots += 1
 
     def _on_own_snapshot(self, status: AgentStatus, policy: TeamPolicy) -> None:
         self.snapshots += 1
@@ -276,6 +290,8 @@ class StateSync:
                 self._on_broadcast(payload)
         elif event_type == EventType.POLICY_UPDATED.value and isinstance(payload, TeamPolicy):
             self._controller.on_policy(payload)
+            if self._board is not None and payload.team_id == self._board.team.team_id:
+                self._board.set_team(payload)
 
 
 #: The push types the state area needs (``SyncBridge.subscribe``).

@@ -121,6 +121,10 @@ class SupervisorBoard:
         return self._now()
 
     # -- hub input ---------------------------------------------------------------------------------------------
+    def set_team(self, team: TeamPolicy) -> None:
+        """The team's policy (reasons, wrap-up), fetched on connect and pushed when an administrator changes it."""
+        self._team = team
+
     def load(self, statuses: Iterable[AgentStatus], health: Iterable[HealthReport] = ()) -> None:
         """The team's full board (on start and after every reconnect): replaces everything."""
         self._rows = {s.agent_id: BoardRow(s) for s in statuses if s.team_id == self._team.team_id}
