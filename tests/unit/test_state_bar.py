@@ -25,7 +25,7 @@ def make_bar(qtbot: QtBot, state: AgentState, **kw: object) -> tuple[StateBar, S
     hub = FakeHub(clock, status)
     ctl = StateController(hub, clock, TEAM, hub_now=clock.now)
     bridge = StateBridge(ctl)
-    bar = StateBar(bridge, clock=clock.now)
+    bar = StateBar(bridge, clock=clock.now, chinese=False)
     qtbot.addWidget(bar)
     ctl.on_connection(True)
     ctl.on_snapshot(status)

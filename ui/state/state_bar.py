@@ -65,6 +65,7 @@ class StateBar(QWidget):
         parent: QWidget | None = None,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        chinese: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("stateBar")
@@ -72,7 +73,8 @@ class StateBar(QWidget):
         self._controller: StateController = bridge.controller
         self._names = StateNames(self)
         self._clock = clock
-        self._chinese = QLocale().language() == QLocale.Language.Chinese
+        # Reason labels come from the hub in both languages: pick by the UI language (default: the locale's).
+        self._chinese = QLocale().language() == QLocale.Language.Chinese if chinese is None else chinese
         self._view: StateView = self._controller.view
         self._broadcasts: list[Broadcast] = []
         self._last_title = ""
