@@ -176,5 +176,8 @@ class BridgedCallAudio:
         return self.engine.auto_answer_allowed()
 
     def shutdown(self) -> None:
+        """Before ``libDestroy()``: close the talk streams and drop the port. The engine itself belongs to whoever
+        built it (the composition root), which shuts it down after the SIP side."""
+        self.engine.stop_ringing()
+        self.engine.close_call_audio().result(10)
         self.bridge.destroy()
-        self.engine.shutdown()

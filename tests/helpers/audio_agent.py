@@ -252,6 +252,7 @@ class Agent:
                 self.ep.libHandleEvents(20)
             self.account = None
         self.audio.shutdown()
+        self.engine.shutdown()
         self.ep.libDestroy()
 
 
