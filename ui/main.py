@@ -234,6 +234,7 @@ class Application(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self.window.save_state()
         self.runner.shutdown()
         if self.tray is not None:
             self.tray.hide()
