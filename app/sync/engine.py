@@ -680,7 +680,10 @@ class SyncEngine:
         try:
             payload = proto.envelope_payload(env)
         except proto.ProtocolError as exc:
-            self._skip(f"push {env.type[:40]} #{env.seq}", str(exc))
+            if exc.kind is proto.ProtocolErrorKind.UNKNOWN_MESSAGE:
+                log.debug("push type %r from a newer hub ignored", env.type[:40])
+            else:
+                self._skip(f"push {env.type[:40]} #{env.seq}", str(exc))
             self._advance(env.seq)
             return
         if isinstance(payload, proto.Ticket):

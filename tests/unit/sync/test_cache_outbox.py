@@ -85,7 +85,9 @@ def test_older_versions_never_overwrite_newer(tmp_path: Path, cipher: CacheCiphe
     assert cache.last_seq == 11
 
 
-def test_garbage_cache_file_is_moved_aside_and_rebuilt(tmp_path: Path, cipher: CacheCipher) -> None:
+def test_garbage_cache_file_is_moved_aside_and_rebuilt(
+    tmp_path: Path, cipher: CacheCipher, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "c.db"
     cache = LocalCache.open(path, cipher, user="u")
     cache.upsert_tickets([make_ticket(1)], last_seq=5)
@@ -98,24 +100,33 @@ def test_garbage_cache_file_is_moved_aside_and_rebuilt(tmp_path: Path, cipher: C
     assert rebuilt.tickets() == []
     assert rebuilt.last_seq == 0
     assert list(tmp_path.glob("c.db.corrupt-*"))
+    assert "rebuilding it from the hub" in caplog.text
 
 
-def test_cache_with_a_lost_key_is_rebuilt(tmp_path: Path, cipher: CacheCipher) -> None:
+def test_cache_with_a_lost_key_is_rebuilt(
+    tmp_path: Path, cipher: CacheCipher, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "c.db"
     LocalCache.open(path, cipher, user="u").upsert_tickets([make_ticket(1)])
     other, _ = CacheCipher.from_store(MemorySecretStore(), "k")
     rebuilt = LocalCache.open(path, other, user="u", key_is_new=True)
     assert rebuilt.rebuilt_reason
     assert rebuilt.tickets() == []
+    assert "key was missing" in caplog.text
 
 
-def test_cache_of_another_user_is_not_reused(tmp_path: Path, cipher: CacheCipher) -> None:
+def test_cache_of_another_user_is_not_reused(
+    tmp_path: Path, cipher: CacheCipher, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "c.db"
     LocalCache.open(path, cipher, user="alice").upsert_tickets([make_ticket(1)])
     assert LocalCache.open(path, cipher, user="bob").tickets() == []
+    assert "another user" in caplog.text
 
 
-def test_tampered_row_is_skipped_not_fatal(tmp_path: Path, cipher: CacheCipher) -> None:
+def test_tampered_row_is_skipped_not_fatal(
+    tmp_path: Path, cipher: CacheCipher, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "c.db"
     cache = LocalCache.open(path, cipher, user="u")
     cache.upsert_tickets([make_ticket(1), make_ticket(2)])
@@ -124,6 +135,7 @@ def test_tampered_row_is_skipped_not_fatal(tmp_path: Path, cipher: CacheCipher) 
     conn.commit()
     conn.close()
     assert [t.id for t in cache.tickets()] == [2]
+    assert "ticket 1 unreadable" in caplog.text
 
 
 def test_outbox_survives_restarts_and_keeps_order(tmp_path: Path, cipher: CacheCipher) -> None:
@@ -170,11 +182,14 @@ def test_created_ticket_retargets_later_ops(tmp_path: Path, cipher: CacheCipher)
     assert [(op.id, op.target) for op in box.all()] == [(note.id, "42")]
 
 
-def test_unreadable_outbox_file_is_kept_aside(tmp_path: Path, cipher: CacheCipher) -> None:
+def test_unreadable_outbox_file_is_kept_aside(
+    tmp_path: Path, cipher: CacheCipher, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "o.db").write_bytes(b"garbage" * 1000)
     box = Outbox(tmp_path / "o.db", cipher)
     assert box.all() == []
     assert list(tmp_path.glob("o.db.unreadable-*"))
+    assert "kept as" in caplog.text
 
 
 @pytest.mark.parametrize(
