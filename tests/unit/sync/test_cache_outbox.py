@@ -55,7 +55,8 @@ def test_cipher_key_lives_in_the_store_and_is_reused() -> None:
     store = MemorySecretStore()
     first, new = CacheCipher.from_store(store, "k")
     second, again = CacheCipher.from_store(store, "k")
-    assert new and not again
+    assert new
+    assert not again
     blob = first.seal(b"secret", "ad")
     assert second.open(blob, "ad") == b"secret"
     assert store.get_secret("k")

@@ -20,14 +20,14 @@ pytestmark = pytest.mark.unit
 
 def test_model_passes_the_model_tester_through_pushes(qtmodeltester: ModelTester) -> None:
     model = TicketTableModel(clock=lambda: NOW)
-    qtmodeltester.check(model)
+    qtmodeltester.check(model)  # type: ignore[no-untyped-call]  # pytest-qt leaves it unannotated
     model.apply_snapshot([make_ticket(i) for i in range(1, 6)])
     model.upsert(make_ticket(3, version=2, status=proto.TicketStatus.IN_PROGRESS))
     model.upsert(make_ticket(9))
     model.remove(2)
     model.apply_snapshot([make_ticket(i) for i in (1, 4, 9, 10)])
     assert [t.id for t in model.tickets()] == [1, 4, 9, 10]
-    qtmodeltester.check(model)
+    qtmodeltester.check(model)  # type: ignore[no-untyped-call]  # pytest-qt leaves it unannotated
 
 
 def test_pushes_never_reset_the_model(qtbot: QtBot) -> None:
@@ -82,7 +82,7 @@ def test_views(qtmodeltester: ModelTester) -> None:
     proxy = TicketFilterProxy(clock=lambda: NOW)
     proxy.setSourceModel(model)
     proxy.set_user(7, 1)
-    qtmodeltester.check(proxy)
+    qtmodeltester.check(proxy)  # type: ignore[no-untyped-call]  # pytest-qt leaves it unannotated
 
     def ids() -> list[int]:
         return sorted(proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1).id for r in range(proxy.rowCount()))
