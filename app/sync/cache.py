@@ -189,9 +189,17 @@ class LocalCache:
         """A full resync: the hub's answer replaces every ticket we held."""
         rows = [self._ticket_row(t) for t in tickets]
         with self._tx() as conn:
-            conn.execute("DELETE FROM tickets")
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM keep_ids")
+            conn.executemany("INSERT OR IGNORE INTO keep_ids(id) VALUES (?)", [(r[0],) for r in rows])
+            conn.execute("DELETE FROM tickets WHERE id NOT IN (SELECT id FROM keep_ids)")
+            # A push processed while the pages were being fetched may be newer than the page: keep it.
             conn.executemany(
-                "INSERT INTO tickets(id, version, updated_at, is_open, phone_idx, blob) VALUES (?,?,?,?,?,?)", rows
+                "INSERT INTO tickets(id, version, updated_at, is_open, phone_idx, blob) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET version=excluded.version, updated_at=excluded.updated_at, "
+                "is_open=excluded.is_open, phone_idx=excluded.phone_idx, blob=excluded.blob "
+                "WHERE excluded.version >= tickets.version",
+                rows,
             )
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)", (str(last_seq),))
 

@@ -631,9 +631,12 @@ class SyncEngine:
             self._ws = ws
             if self._session is not None:
                 self._session.user = welcome.user
-            needs_full = self._last_seq == 0 or (welcome.replay_from is None and welcome.head_seq < self._last_seq)
+            assert self._cache is not None
+            needs_full = self._cache.get_meta("synced") != "1" or (
+                welcome.replay_from is None and welcome.head_seq < self._last_seq  # the hub's database was replaced
+            )
             if needs_full:
-                await self._full_sync(welcome.head_seq)
+                await self._try_full_sync(welcome.head_seq)
             self._set_state(ConnectionState.ONLINE)
             last_frame = time.monotonic()
             heartbeat = asyncio.create_task(self._heartbeat(ws, lambda: last_frame))
@@ -706,7 +709,7 @@ class SyncEngine:
             return
         if isinstance(payload, proto.ResyncRequired):
             log.info("hub asks for a full resync (%s)", payload.reason)
-            await self._full_sync(payload.head_seq)
+            await self._try_full_sync(payload.head_seq)
         elif isinstance(payload, proto.SessionTakenOver):
             raise SyncError(SyncErrorKind.SESSION_TAKEN_OVER, payload.new_session_device)
 
@@ -746,6 +749,17 @@ class SyncEngine:
                 pending = True
         return ticket, pending
 
+    async def _try_full_sync(self, head_seq: int) -> None:
+        """A full sync that does not take the live connection down with it: other subscribers (agent state)
+        keep their pushes; the tickets are refetched on the next connection."""
+        try:
+            await self._full_sync(head_seq)
+        except SyncError as exc:
+            if exc.kind in (SyncErrorKind.AUTH, SyncErrorKind.SESSION_TAKEN_OVER):
+                raise
+            log.warning("full ticket sync failed (%s): the cached tickets stay on screen", exc)
+            self._advance(head_seq)
+
     async def _full_sync(self, head_seq: int) -> None:
         """Refetch every visible ticket (and the categories) and make ``head_seq`` the last processed sequence."""
         tickets: list[proto.Ticket] = []
@@ -760,8 +774,9 @@ class SyncEngine:
             if not page.items or offset >= page.total:
                 break
         assert self._cache is not None
-        self._cache.replace_all_tickets(tickets, last_seq=max(head_seq, 0))
-        self._last_seq = max(head_seq, 0)
+        self._last_seq = max(head_seq, self._last_seq if self._cache.get_meta("synced") == "1" else 0, 0)
+        self._cache.replace_all_tickets(tickets, last_seq=self._last_seq)
+        self._cache.set_meta("synced", "1")
         log.info("full sync: %d tickets, seq %d", len(tickets), head_seq)
         self._emit_snapshot(DataSource.HUB)
 
