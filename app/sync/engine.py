@@ -636,7 +636,9 @@ class SyncEngine:
                 welcome.replay_from is None and welcome.head_seq < self._last_seq  # the hub's database was replaced
             )
             if needs_full:
-                await self._try_full_sync(welcome.head_seq)
+                # When the hub replays what we missed, the replayed events move last_seq on (subscribers such as
+                # agent state need them); otherwise the snapshot stands for everything up to head_seq.
+                await self._try_full_sync(None if welcome.replay_from is not None else welcome.head_seq)
             self._set_state(ConnectionState.ONLINE)
             last_frame = time.monotonic()
             heartbeat = asyncio.create_task(self._heartbeat(ws, lambda: last_frame))
@@ -749,7 +751,7 @@ class SyncEngine:
                 pending = True
         return ticket, pending
 
-    async def _try_full_sync(self, head_seq: int) -> None:
+    async def _try_full_sync(self, head_seq: int | None) -> None:
         """A full sync that does not take the live connection down with it: other subscribers (agent state)
         keep their pushes; the tickets are refetched on the next connection."""
         try:
@@ -758,10 +760,11 @@ class SyncEngine:
             if exc.kind in (SyncErrorKind.AUTH, SyncErrorKind.SESSION_TAKEN_OVER):
                 raise
             log.warning("full ticket sync failed (%s): the cached tickets stay on screen", exc)
-            self._advance(head_seq)
+            if head_seq is not None:
+                self._advance(head_seq)
 
-    async def _full_sync(self, head_seq: int) -> None:
-        """Refetch every visible ticket (and the categories) and make ``head_seq`` the last processed sequence."""
+    async def _full_sync(self, head_seq: int | None) -> None:
+        """Refetch every visible ticket; ``head_seq`` (if given) becomes the last processed sequence."""
         tickets: list[proto.Ticket] = []
         offset = 0
         while True:
@@ -774,10 +777,11 @@ class SyncEngine:
             if not page.items or offset >= page.total:
                 break
         assert self._cache is not None
-        self._last_seq = max(head_seq, self._last_seq if self._cache.get_meta("synced") == "1" else 0, 0)
+        if head_seq is not None:
+            self._last_seq = max(head_seq, self._last_seq)
         self._cache.replace_all_tickets(tickets, last_seq=self._last_seq)
         self._cache.set_meta("synced", "1")
-        log.info("full sync: %d tickets, seq %d", len(tickets), head_seq)
+        log.info("full sync: %d tickets, seq %s", len(tickets), self._last_seq)
         self._emit_snapshot(DataSource.HUB)
 
     async def _refresh_categories(self) -> None:
