@@ -607,7 +607,9 @@ class SyncEngine:
 
     async def _ws_session(self) -> None:
         token = await self._access_token()
-        hello = proto.Hello(client_version=self.config.client_version, last_seq=self._last_seq or None)
+        # A cache that has been connected before knows its position, even 0 (nothing had happened yet).
+        known = self._cache is not None and self._cache.get_meta("seq_known") == "1"
+        hello = proto.Hello(client_version=self.config.client_version, last_seq=self._last_seq if known else None)
         async with websockets.connect(
             self._ws_url,
             ssl=self._ssl,
@@ -639,6 +641,10 @@ class SyncEngine:
                 # When the hub replays what we missed, the replayed events move last_seq on (subscribers such as
                 # agent state need them); otherwise the snapshot stands for everything up to head_seq.
                 await self._try_full_sync(None if welcome.replay_from is not None else welcome.head_seq)
+            if self._cache is not None:
+                if not known:
+                    self._advance(welcome.head_seq)  # a fresh start: nothing before head is replayed to us
+                self._cache.set_meta("seq_known", "1")
             self._set_state(ConnectionState.ONLINE)
             last_frame = time.monotonic()
             heartbeat = asyncio.create_task(self._heartbeat(ws, lambda: last_frame))
