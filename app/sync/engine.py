@@ -127,6 +127,7 @@ class SyncEngine:
         self._refresh_lock: asyncio.Lock | None = None
         self._local_ids = 0
         self._stopped = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # ============================================================================================ lifecycle
     def start(self) -> None:
@@ -153,6 +154,17 @@ class SyncEngine:
 
     async def _shutdown(self) -> None:
         await self._end_session(ConnectionState.SIGNED_OUT)
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Start a background task on the loop and keep a reference (asyncio only keeps weak ones)."""
+        task = self._loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     def _submit(self, coro: Coroutine[Any, Any, _T]) -> concurrent.futures.Future[_T]:
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
@@ -562,7 +574,7 @@ class SyncEngine:
     # ============================================================================================ WebSocket
     def _start_ws(self) -> None:
         if self._ws_task is None or self._ws_task.done():
-            self._ws_task = self._loop.create_task(self._ws_main(), name="hub-websocket")
+            self._ws_task = self._spawn(self._ws_main())
 
     def reconnect_now(self) -> None:
         """Skip the backoff wait (e.g. the network came back, or the agent pressed "retry")."""
@@ -648,8 +660,8 @@ class SyncEngine:
             self._set_state(ConnectionState.ONLINE)
             last_frame = time.monotonic()
             heartbeat = asyncio.create_task(self._heartbeat(ws, lambda: last_frame))
-            self._loop.create_task(self._flush_outbox())
-            self._loop.create_task(self._refresh_categories())
+            self._spawn(self._flush_outbox())
+            self._spawn(self._refresh_categories())
             try:
                 async for raw in ws:
                     last_frame = time.monotonic()
@@ -702,10 +714,10 @@ class SyncEngine:
         else:
             self._advance(env.seq)
             if isinstance(payload, proto.TicketNote):
-                self._loop.create_task(self._refresh_detail_quietly(payload.ticket_id))
+                self._spawn(self._refresh_detail_quietly(payload.ticket_id))
             elif isinstance(payload, proto.KbChange):
                 self._emit(KbChanged(payload))
-                self._loop.create_task(self._refresh_article_quietly(payload))
+                self._spawn(self._refresh_article_quietly(payload))
         self._publish(HubEvent(env.type, env.seq, payload, env.ts))
 
     async def _on_control(self, env: proto.Envelope) -> None:
@@ -830,7 +842,7 @@ class SyncEngine:
         if local is not None:
             self._emit(TicketChanged(local, pending=True))
         self._emit_outbox()
-        self._loop.create_task(self._flush_outbox())
+        self._spawn(self._flush_outbox())
         return local_id
 
     def update_ticket(self, ticket_id: int, update: proto.TicketUpdate) -> concurrent.futures.Future[str]:
@@ -846,7 +858,7 @@ class SyncEngine:
                 shown, _ = self._overlay(base)
                 self._emit(TicketChanged(shown, pending=True))
         self._emit_outbox()
-        self._loop.create_task(self._flush_outbox())
+        self._spawn(self._flush_outbox())
         return op.id
 
     def add_note(self, ticket_id: int, note: proto.NoteCreate) -> concurrent.futures.Future[str]:
@@ -856,7 +868,7 @@ class SyncEngine:
         outbox = self._need_outbox()
         op = outbox.add(OpKind.ADD_NOTE, str(ticket_id), proto.to_wire(note))
         self._emit_outbox()
-        self._loop.create_task(self._flush_outbox())
+        self._spawn(self._flush_outbox())
         return op.id
 
     def resolve_conflict(self, op_id: str, keep_mine: bool) -> concurrent.futures.Future[None]:
@@ -875,7 +887,7 @@ class SyncEngine:
             outbox.done(op_id)
         self._apply_ticket(theirs)
         self._emit_outbox()
-        self._loop.create_task(self._flush_outbox())
+        self._spawn(self._flush_outbox())
 
     def dismiss_rejected(self, op_id: str) -> concurrent.futures.Future[None]:
         async def go() -> None:
@@ -960,7 +972,7 @@ class SyncEngine:
             ticket_id = _int_id(op.target)
             await self._call("POST", api.ticket_notes(ticket_id), op.payload, idempotency_key=op.id)
             outbox.done(op.id)
-            self._loop.create_task(self._refresh_detail_quietly(ticket_id))
+            self._spawn(self._refresh_detail_quietly(ticket_id))
 
     def _conflict(self, outbox: Outbox, op: OutboxOp, exc: SyncError) -> None:
         current = exc.details.get("current")
