@@ -787,7 +787,7 @@ class SyncEngine:
         offset = 0
         while True:
             data = await self._call(
-                "GET", api.TICKETS, params={"offset": offset, "limit": self.config.page_size, "order": "id"}
+                "GET", api.TICKETS, params={"offset": offset, "limit": self.config.page_size, "sort": "number"}
             )
             page = _parse(proto.TicketPage, data, "ticket page")
             tickets.extend(page.items)
@@ -1044,7 +1044,7 @@ class SyncEngine:
         async def go() -> list[proto.Ticket]:
             try:
                 data = await self._call(
-                    "GET", api.DUPLICATES, params={"customer_phone": phone, "category": category}, timeout=3.0
+                    "GET", api.DUPLICATES, params={"phone": phone, "category": category}, timeout=3.0
                 )
                 return _parse(proto.DuplicateCheckResult, data, "duplicates").duplicates
             except SyncError as exc:
@@ -1141,7 +1141,8 @@ class SyncEngine:
                 params["category"] = category
             try:
                 data = await self._call("GET", api.KB_SUGGEST, params=params, timeout=3.0)
-                return _parse(proto.KbSearchResult, data, "kb suggest")
+                hits = _parse_list(proto.KbHit, data, "kb suggestions")
+                return proto.KbSearchResult(query=text[:100], terms=[], hits=hits, total=len(hits))
             except SyncError as exc:
                 if exc.kind not in (SyncErrorKind.NETWORK, SyncErrorKind.SERVER) or self._cache is None:
                     raise
