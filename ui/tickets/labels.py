@@ -8,51 +8,47 @@ from app import protocol as proto
 from app.sync.errors import SyncErrorKind
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("TicketLabels", text)
-
-
 def status_label(status: proto.TicketStatus) -> str:
     match status:
         case proto.TicketStatus.NEW:
-            return _t("New")
+            return QCoreApplication.translate("TicketLabels", "New")
         case proto.TicketStatus.IN_PROGRESS:
-            return _t("In progress")
+            return QCoreApplication.translate("TicketLabels", "In progress")
         case proto.TicketStatus.PENDING_CUSTOMER:
-            return _t("Waiting for customer")
+            return QCoreApplication.translate("TicketLabels", "Waiting for customer")
         case proto.TicketStatus.RESOLVED:
-            return _t("Resolved")
+            return QCoreApplication.translate("TicketLabels", "Resolved")
         case proto.TicketStatus.CLOSED:
-            return _t("Closed")
+            return QCoreApplication.translate("TicketLabels", "Closed")
 
 
 def status_action(status: proto.TicketStatus, current: proto.TicketStatus) -> str:
     """The button text for moving a ticket to ``status``."""
     if status is proto.TicketStatus.IN_PROGRESS and current in (proto.TicketStatus.RESOLVED, proto.TicketStatus.CLOSED):
-        return _t("Reopen")
+        return QCoreApplication.translate("TicketLabels", "Reopen")
     match status:
         case proto.TicketStatus.NEW:
-            return _t("Mark new")
+            return QCoreApplication.translate("TicketLabels", "Mark new")
         case proto.TicketStatus.IN_PROGRESS:
-            return _t("Start work")
+            return QCoreApplication.translate("TicketLabels", "Start work")
         case proto.TicketStatus.PENDING_CUSTOMER:
-            return _t("Wait for customer")
+            return QCoreApplication.translate("TicketLabels", "Wait for customer")
         case proto.TicketStatus.RESOLVED:
-            return _t("Resolve")
+            return QCoreApplication.translate("TicketLabels", "Resolve")
         case proto.TicketStatus.CLOSED:
-            return _t("Close")
+            return QCoreApplication.translate("TicketLabels", "Close")
 
 
 def priority_label(priority: proto.TicketPriority) -> str:
     match priority:
         case proto.TicketPriority.LOW:
-            return _t("Low")
+            return QCoreApplication.translate("TicketLabels", "Low")
         case proto.TicketPriority.NORMAL:
-            return _t("Normal")
+            return QCoreApplication.translate("TicketLabels", "Normal")
         case proto.TicketPriority.HIGH:
-            return _t("High")
+            return QCoreApplication.translate("TicketLabels", "High")
         case proto.TicketPriority.URGENT:
-            return _t("Urgent")
+            return QCoreApplication.translate("TicketLabels", "Urgent")
 
 
 PRIORITY_RANK = {
@@ -74,52 +70,66 @@ STATUS_RANK = {
 def error_message(kind: SyncErrorKind) -> str:
     match kind:
         case SyncErrorKind.AUTH:
-            return _t("Your session has ended. Please sign in again.")
+            return QCoreApplication.translate("TicketLabels", "Your session has ended. Please sign in again.")
         case SyncErrorKind.LOCKED:
-            return _t("Too many failed sign-ins. Try again in a few minutes.")
+            return QCoreApplication.translate("TicketLabels", "Too many failed sign-ins. Try again in a few minutes.")
         case SyncErrorKind.SESSION_TAKEN_OVER:
-            return _t("You signed in on another computer, so this session was closed.")
+            return QCoreApplication.translate(
+                "TicketLabels", "You signed in on another computer, so this session was closed."
+            )
         case SyncErrorKind.NETWORK | SyncErrorKind.OFFLINE:
-            return _t("The hub cannot be reached. Your work is kept and will be sent when it is back.")
+            return QCoreApplication.translate(
+                "TicketLabels", "The hub cannot be reached. Your work is kept and will be sent when it is back."
+            )
         case SyncErrorKind.TLS:
-            return _t("The hub's certificate is not trusted. Ask IT to check the site CA setting.")
+            return QCoreApplication.translate(
+                "TicketLabels", "The hub's certificate is not trusted. Ask IT to check the site CA setting."
+            )
         case SyncErrorKind.CONFLICT:
-            return _t("Someone else changed this ticket at the same time.")
+            return QCoreApplication.translate("TicketLabels", "Someone else changed this ticket at the same time.")
         case SyncErrorKind.VALIDATION:
-            return _t("The hub did not accept the data. Check the highlighted fields.")
+            return QCoreApplication.translate(
+                "TicketLabels", "The hub did not accept the data. Check the highlighted fields."
+            )
         case SyncErrorKind.NOT_FOUND:
-            return _t("This ticket or article no longer exists.")
+            return QCoreApplication.translate("TicketLabels", "This ticket or article no longer exists.")
         case SyncErrorKind.SERVER:
-            return _t("The hub had a problem. Please try again shortly.")
+            return QCoreApplication.translate("TicketLabels", "The hub had a problem. Please try again shortly.")
         case SyncErrorKind.MALFORMED:
-            return _t("The hub sent data this version cannot read.")
+            return QCoreApplication.translate("TicketLabels", "The hub sent data this version cannot read.")
         case SyncErrorKind.CACHE:
-            return _t("The local ticket cache could not be read.")
+            return QCoreApplication.translate("TicketLabels", "The local ticket cache could not be read.")
         case SyncErrorKind.NO_KEYRING:
-            return _t("The system keyring is not available, so data cannot be stored securely.")
+            return QCoreApplication.translate(
+                "TicketLabels", "The system keyring is not available, so data cannot be stored securely."
+            )
         case SyncErrorKind.FORBIDDEN:
-            return _t("You are not allowed to do this.")
+            return QCoreApplication.translate("TicketLabels", "You are not allowed to do this.")
         case SyncErrorKind.DUPLICATE:
-            return _t("This customer already has an open ticket in this category.")
+            return QCoreApplication.translate(
+                "TicketLabels", "This customer already has an open ticket in this category."
+            )
         case SyncErrorKind.CLIENT_TOO_OLD:
-            return _t("This AgentDesk version is too old for the hub. Please update.")
+            return QCoreApplication.translate(
+                "TicketLabels", "This AgentDesk version is too old for the hub. Please update."
+            )
 
 
 def field_error_message(code: str) -> str:
     """The hub's per-field error codes (``FieldError.code``)."""
     match code:
         case "required":
-            return _t("Required")
+            return QCoreApplication.translate("TicketLabels", "Required")
         case "too_long":
-            return _t("Too long")
+            return QCoreApplication.translate("TicketLabels", "Too long")
         case "invalid_phone":
-            return _t("Not a valid phone number")
+            return QCoreApplication.translate("TicketLabels", "Not a valid phone number")
         case "invalid_choice":
-            return _t("Not one of the allowed values")
+            return QCoreApplication.translate("TicketLabels", "Not one of the allowed values")
         case "wrong_type":
-            return _t("Wrong format")
+            return QCoreApplication.translate("TicketLabels", "Wrong format")
         case _:
-            return _t("Invalid value")
+            return QCoreApplication.translate("TicketLabels", "Invalid value")
 
 
 def category_name(category: proto.TicketCategory | None, code: str, chinese: bool) -> str:

@@ -80,15 +80,22 @@ def format_countdown(delta: timedelta) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    tr = QCoreApplication.translate
     if days:
-        text = tr("TicketTableModel", "%1d %2h").replace("%1", str(days)).replace("%2", str(hours))
+        text = (
+            QCoreApplication.translate("TicketTableModel", "%1d %2h").replace("%1", str(days)).replace("%2", str(hours))
+        )
     elif hours:
-        text = tr("TicketTableModel", "%1h %2m").replace("%1", str(hours)).replace("%2", f"{minutes:02d}")
+        text = (
+            QCoreApplication.translate("TicketTableModel", "%1h %2m")
+            .replace("%1", str(hours))
+            .replace("%2", f"{minutes:02d}")
+        )
     else:
-        text = tr("TicketTableModel", "%1m").replace("%1", str(max(minutes, 0 if overdue else 1)))
+        text = QCoreApplication.translate("TicketTableModel", "%1m").replace(
+            "%1", str(max(minutes, 0 if overdue else 1))
+        )
     if overdue:
-        return tr("TicketTableModel", "Overdue %1").replace("%1", text)
+        return QCoreApplication.translate("TicketTableModel", "Overdue %1").replace("%1", text)
     return text
 
 
