@@ -777,7 +777,10 @@ class SyncEngine:
         except SyncError as exc:
             if exc.kind in (SyncErrorKind.AUTH, SyncErrorKind.SESSION_TAKEN_OVER):
                 raise
-            log.warning("full ticket sync failed (%s): the cached tickets stay on screen", exc)
+            if exc.kind is SyncErrorKind.NOT_FOUND:
+                log.info("this hub has no ticket service (%s)", exc)  # an older hub: agent state still works
+            else:
+                log.warning("full ticket sync failed (%s): the cached tickets stay on screen", exc)
             if head_seq is not None:
                 self._advance(head_seq)
 
