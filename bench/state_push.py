@@ -326,7 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.agents:
             print(f"connecting {args.agents} simulated agents…", file=sys.stderr)
+            started = time.monotonic()
             load.start()
+            print(f"  {load.connected} connected in {time.monotonic() - started:.0f} s", file=sys.stderr)
         rss_before = hub.rss_mb()
         print(f"measuring {args.pushes} supervisor pushes…", file=sys.stderr)
         samples = measure(hub.url, args.pushes, work)

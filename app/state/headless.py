@@ -75,7 +75,7 @@ class HeadlessStateClient:
         self._view_hooks: list[Callable[[StateView], None]] = []
 
     # -- life -----------------------------------------------------------------------------------------------------------
-    def sign_in(self, username: str, password: str, timeout: float = 20.0) -> UserInfo:
+    def sign_in(self, username: str, password: str, timeout: float = 60.0) -> UserInfo:
         """Log in over the engine, then wait until the hub's state snapshot has been adopted."""
         self.engine.start()
         user = self.engine.login(username, password).result(timeout)
@@ -87,7 +87,14 @@ class HeadlessStateClient:
                 board = SupervisorBoard(self.link, PLACEHOLDER_TEAM)
                 board.on_notice.append(self._on_board_notice)
             self.board = board
-            self.sync = StateSync(self.link, self.controller, agent_id=user.id, team_id=user.team_id or 0, board=board)
+            self.sync = StateSync(
+                self.link,
+                self.controller,
+                agent_id=user.id,
+                team_id=user.team_id or 0,
+                board=board,
+                scheduler=self.loop,
+            )
 
         self.loop.call(wire)
         self.engine.subscribe(STATE_EVENT_TYPES, self._on_hub_event)
