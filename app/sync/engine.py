@@ -105,10 +105,7 @@ class SyncEngine:
     def __init__(self, config: SyncConfig, secrets: SecretStore) -> None:
         self.config = config
         self._secrets = secrets
-        self._ssl = make_ssl_context(config.ca_file) if config.hub_url.startswith("https") else None
-        self._base = config.hub_url.rstrip("/") + proto.API_PREFIX
-        self._ws_url = config.hub_url.rstrip("/").replace("https://", "wss://", 1).replace("http://", "ws://", 1)
-        self._ws_url += proto.WS_PATH
+        self._configure_hub(config.hub_url)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run_loop, name="agentdesk-sync", daemon=True)
         self._http_local = threading.local()
@@ -128,6 +125,19 @@ class SyncEngine:
         self._local_ids = 0
         self._stopped = False
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def _configure_hub(self, hub_url: str) -> None:
+        """Point the engine at ``hub_url`` (only between sessions)."""
+        self._hub_url = hub_url.rstrip("/")
+        self._ssl = make_ssl_context(self.config.ca_file) if self._hub_url.startswith("https") else None
+        self._base = self._hub_url + proto.API_PREFIX
+        ws = self._hub_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+        self._ws_url = ws + proto.WS_PATH
+        self._http_local = threading.local()  # sessions are bound to the old TLS context
+
+    @property
+    def hub_url(self) -> str:
+        return self._hub_url
 
     # ============================================================================================ lifecycle
     def start(self) -> None:
@@ -400,15 +410,20 @@ class SyncEngine:
 
     # ============================================================================================ session
     def _account(self, username: str) -> str:
-        return f"{username}@{self.config.hub_url.rstrip('/')}"
+        return f"{username}@{self._hub_url}"
 
-    def login(self, username: str, password: str) -> concurrent.futures.Future[proto.UserInfo]:
-        """Sign in; on success the refresh token goes to the keyring and the live connection starts."""
-        return self._submit(self._login(username, password))
+    def login(
+        self, username: str, password: str, hub_url: str | None = None
+    ) -> concurrent.futures.Future[proto.UserInfo]:
+        """Sign in (to ``hub_url`` if given, else the configured hub); on success the refresh token goes to the
+        keyring and the live connection starts."""
+        return self._submit(self._login(username, password, hub_url))
 
-    async def _login(self, username: str, password: str) -> proto.UserInfo:
+    async def _login(self, username: str, password: str, hub_url: str | None = None) -> proto.UserInfo:
         if self._session is not None:
             await self._end_session(ConnectionState.SIGNED_OUT)
+        if hub_url and hub_url.rstrip("/") != self._hub_url:
+            self._configure_hub(hub_url)
         self._set_state(ConnectionState.CONNECTING)
         request = proto.LoginRequest(
             username=username, password=password, client_version=self.config.client_version, device=self.config.device
@@ -428,15 +443,17 @@ class SyncEngine:
         self._start_ws()
         return session.user
 
-    def resume(self, username: str) -> concurrent.futures.Future[proto.UserInfo | None]:
+    def resume(self, username: str, hub_url: str | None = None) -> concurrent.futures.Future[proto.UserInfo | None]:
         """Continue the last session with the refresh token in the keyring, offline-first.
 
         The cache opens and the panel fills at once; the future resolves to the user from the cache (or None when
         there is no saved session). Reaching the hub happens in the background: if the saved session turns out to be
         revoked, a ``ConnectionChanged(AUTH_REQUIRED)`` follows."""
-        return self._submit(self._resume(username))
+        return self._submit(self._resume(username, hub_url))
 
-    async def _resume(self, username: str) -> proto.UserInfo | None:
+    async def _resume(self, username: str, hub_url: str | None = None) -> proto.UserInfo | None:
+        if hub_url and hub_url.rstrip("/") != self._hub_url and self._session is None:
+            self._configure_hub(hub_url)
         account = self._account(username)
         if not await asyncio.to_thread(self._secret_get, "refresh-token:" + account):
             return None
