@@ -127,8 +127,8 @@ class AudioEngine:
         *,
         output_latency: float = OUTPUT_LATENCY,
         input_latency: float = INPUT_LATENCY,
-        speaker_target: int = 1,
-        mic_target: int = 1,
+        speaker_target: int = 2,
+        mic_target: int = 2,
     ) -> None:
         self.backend = backend
         self._settings = settings or AudioSettings()

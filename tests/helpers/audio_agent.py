@@ -314,11 +314,14 @@ def main() -> None:
     parser.add_argument("--speaker")
     parser.add_argument("--ringer")
     parser.add_argument("--output-latency", type=float, default=0.04)
+    parser.add_argument("--switch-interval", type=float, default=None)
     parser.add_argument("--registrar")
     parser.add_argument("--domain")
     parser.add_argument("--user")
     parser.add_argument("--password")
     args = parser.parse_args()
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     Agent(args).run()
 
