@@ -43,6 +43,13 @@ from ui.phone.panel import PhonePanel
 from ui.phone.texts import error_text, issue_text
 
 log = logging.getLogger(__name__)
+_USER_ERRORS = {
+    SipErrorKind.INVALID_NUMBER,
+    SipErrorKind.WRONG_STATE,
+    SipErrorKind.NO_SUCH_CALL,
+    SipErrorKind.NOTHING_TO_REDIAL,
+    SipErrorKind.TOO_MANY_CALLS,
+}
 
 
 class PhoneCommands(Protocol):
@@ -173,7 +180,9 @@ class PhoneController(QObject):
     @Slot(object)
     def _on_relay_failed(self, exc: object) -> None:
         kind = exc.kind if isinstance(exc, SipError) else SipErrorKind.OPERATION_FAILED
-        log.warning("phone command failed: %s", exc)
+        # The agent's own input (a bad number, a click on an ended call) is not a fault of the program.
+        level = logging.INFO if kind in _USER_ERRORS else logging.WARNING
+        log.log(level, "phone command failed: %s", exc)
         if self._notify_error is not None:
             self._notify_error(error_text(kind))
         self.command_failed.emit(exc)

@@ -71,8 +71,7 @@ class IncomingCallToast(QFrame):
         self.adjustSize()
         area = self.screen().availableGeometry()
         self.move(area.right() - self.width() - 24, area.bottom() - self.height() - 24)
-        self.show()
-        self.raise_()
+        self.show()  # stays on top by its window flags (raise() is not supported everywhere)
 
     def retranslate_ui(self) -> None:
         self._title.setText(self.tr("Call waiting") if self._waiting else self.tr("Incoming call"))
