@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bridge import BackgroundRunner
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
@@ -181,6 +181,7 @@ class Application(QObject):
         self._build_health()
         self._build_tickets_and_knowledge()
         self._build_phone()
+        self._build_state()
 
     def _build_health(self) -> None:
         """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
@@ -256,6 +257,32 @@ class Application(QObject):
             engine.register(settings, saved or fallback)
 
         self.runner.run(load_and_register, name="phone registration").failure(self._on_keyring_failed)
+
+    def _build_state(self) -> None:
+        """Agent state (issue 6): the state bar over the shared hub connection, coupled to the softphone's ACD calls;
+        supervisor mode (live team board, commands, metrics) as a tab for supervisors once they are signed in."""
+        from ui.state.area import StateArea
+
+        self.state_area = StateArea(
+            self.sync_engine,
+            self.sync_bridge,
+            window=self.window,
+            set_status=self.tray.set_status if self.tray is not None else None,
+            set_icon=self.tray.setIcon if self.tray is not None else None,
+            notify=self.notifier.info,
+            sip=self.sip_engine,
+            phone_bridge=self.phone_bridge if self.sip_engine is not None else None,
+            # The auto-answer guard: the headset predicate of the audio layer (issue 4) once it is built here.
+            headset_present=lambda: True,
+            chinese=_reason_labels_in_chinese(self.config_store.config.ui.language),
+            parent=self,
+        )
+        self.window.set_state_bar(self.state_area.bar)
+        self.state_area.supervisor_panel_ready.connect(self._on_state_supervisor_panel_ready)
+
+    @Slot(QWidget)
+    def _on_state_supervisor_panel_ready(self, panel: QWidget) -> None:
+        self.window.add_center_tab(panel)
 
     def _build_tickets_and_knowledge(self) -> None:
         """The hub connection (issue 7: ``app/sync``, shared with the state area), the 工单 panel and the knowledge
@@ -545,6 +572,11 @@ class Application(QObject):
         self.health.signed_out()
         if self.sip_engine is not None:
             self.sip_engine.unregister()
+
+
+def _reason_labels_in_chinese(language: Language) -> bool | None:
+    """Reason labels come from the hub in both languages; None follows the system locale."""
+    return None if language is Language.SYSTEM else language is Language.ZH_CN
 
 
 def _health_audio_probe() -> AudioProbe | None:
