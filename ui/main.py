@@ -174,6 +174,29 @@ class Application(QObject):
         """Build each area's core and widgets and place them in the window (see the module docstring)."""
         self._build_health()
         self._build_tickets_and_knowledge()
+        self._build_audio()
+
+    def _build_audio(self) -> None:
+        """The headset audio bridge (issue 4): device engine, its settings page and status indicator. The engine
+        starts on its own thread; without a sound server the indicator and the page say so, and it picks the
+        server up when one appears. The softphone takes ``self.audio_engine`` for its ``BridgedCallAudio``."""
+        from app.audio import AudioEvents, audio_settings
+        from sip.audio import AudioEngine, default_backend
+        from ui.audio.indicator import AudioIndicator
+        from ui.audio.page import AudioPage
+
+        config = self.config_store.config.audio
+        self.audio_events = AudioEvents(self)
+        self.audio_engine = AudioEngine(
+            default_backend(),
+            audio_settings(config),
+            self.audio_events.post,
+            output_latency=config.output_latency,
+        )
+        self.audio_engine.start()
+        self.audio_indicator = AudioIndicator(self.audio_events)
+        self.window.add_status_indicator(self.audio_indicator)
+        self.window.add_settings_page(AudioPage(self.audio_engine, self.audio_events, self.config_store, self.runner))
 
     def _build_health(self) -> None:
         """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
@@ -295,6 +318,7 @@ class Application(QObject):
         self._shut_down = True
         self.window.save_state()
         self.health.shutdown()
+        self.audio_engine.shutdown()
         self.sync_bridge.close()
         self.sync_engine.stop()
         self.runner.shutdown()

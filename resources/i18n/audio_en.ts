@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>AudioIndicator</name>
+    <message>
+        <source>Audio: no sound system</source>
+        <translation>Audio: no sound system</translation>
+    </message>
+    <message>
+        <source>No sound server answers; calls have no audio devices until one is running.</source>
+        <translation>No sound server answers; calls have no audio devices until one is running.</translation>
+    </message>
+    <message>
+        <source>Audio: no device</source>
+        <translation>Audio: no device</translation>
+    </message>
+    <message>
+        <source>Audio: %1</source>
+        <translation>Audio: %1</translation>
+    </message>
+</context>
+<context>
     <name>AudioPage</name>
     <message>
         <source>%1 (not connected)</source>

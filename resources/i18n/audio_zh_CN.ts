@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AudioIndicator</name>
+    <message>
+        <source>Audio: no sound system</source>
+        <translation>音频：无音频系统</translation>
+    </message>
+    <message>
+        <source>No sound server answers; calls have no audio devices until one is running.</source>
+        <translation>音频服务无响应；在其启动之前，通话无法使用音频设备。</translation>
+    </message>
+    <message>
+        <source>Audio: no device</source>
+        <translation>音频：无设备</translation>
+    </message>
+    <message>
+        <source>Audio: %1</source>
+        <translation>音频：%1</translation>
+    </message>
+</context>
+<context>
     <name>AudioPage</name>
     <message>
         <source>%1 (not connected)</source>

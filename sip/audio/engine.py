@@ -507,6 +507,9 @@ class AudioEngine:
 
     # ------------------------------------------------------------------ control thread internals
     def _do_start(self) -> DeviceInventory:
+        # Watch first: when the sound server is not there yet, the watcher reports it once it answers.
+        if self._watcher is None:
+            self._watcher = self.backend.watch(self._on_hotplug)
         try:
             self._inventory = self.backend.inventory()
         except AudioError as exc:
@@ -514,8 +517,6 @@ class AudioEngine:
             raise
         self._emit(DevicesChanged(self._inventory))
         self._reselect(ChangeReason.STARTUP)
-        if self._watcher is None:
-            self._watcher = self.backend.watch(self._on_hotplug)
         return self._inventory
 
     def _on_hotplug(self) -> None:
