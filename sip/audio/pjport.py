@@ -21,6 +21,7 @@ pjsua2 (the call code's); the engine's control operations they trigger are queue
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import traceback
@@ -224,9 +225,7 @@ class BridgedCallAudio:
         """Before ``libDestroy()``: close the talk streams and drop the port. The engine itself belongs to whoever
         built it (the composition root), which shuts it down after the SIP side."""
         self.engine.stop_ringing()
-        try:
+        with contextlib.suppress(RuntimeError):  # the engine was shut down first
             self.engine.close_call_audio().result(10)
-        except RuntimeError:  # the engine was shut down first
-            pass
         if self._bridge is not None:
             self._bridge.destroy()
