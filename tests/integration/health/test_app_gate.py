@@ -116,7 +116,7 @@ def test_gate_passes_then_login_then_monitor_and_upload(
     assert root.login_dialog is not None
     # Sign in through the shell's own slot (the login dialog's widgets are the foundation's business).
     root._on_signed_in(SignInRequest(hub_stub.url(), "1001", "pw"), SignedIn(hub_stub.url(), "1001", "Agent One"))
-    assert root.health.monitor.active
+    assert root.health.monitor.is_running()
     qtbot.waitUntil(lambda: len(hub_stub.reports) == 1, timeout=20000)
     submitted = hub_stub.reports[0]["report"]  # the hub's HealthReportSubmit
     assert submitted["verdict"] in ("warn", "fail")
@@ -125,6 +125,6 @@ def test_gate_passes_then_login_then_monitor_and_upload(
         root.health.monitor.check_now()
     assert light.args[0].profile == "light"
     root._on_window_sign_out_requested()
-    assert not root.health.monitor.active
+    assert not root.health.monitor.is_running()
     ours = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR") and r.name.startswith(HEALTH_LOGGERS)]
     assert ours == []
