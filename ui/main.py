@@ -599,13 +599,13 @@ class Application(QObject):
             self.sip_engine.unregister()
 
 
-def _health_audio_probe() -> AudioProbe | None:
-    """The audio probe for the health check: PulseAudio on Linux (until the softphone's device layer offers one)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    from vpn_check.audio import PulseAudioProbe
+def _health_audio_probe() -> AudioProbe:
+    """The health check's audio probe: the softphone's own device layer (sip/audio), so the gate tests the devices
+    and streams calls will use, on every platform."""
+    from app.health_audio import DeviceBackendProbe
+    from sip.audio.backends import default_backend
 
-    return PulseAudioProbe("AgentDesk health check")
+    return DeviceBackendProbe(default_backend())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
