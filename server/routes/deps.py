@@ -5,7 +5,7 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -14,6 +14,10 @@ from app.protocol import CLIENT_VERSION_HEADER, ErrorCode, Role, client_version_
 from server.auth import Principal
 from server.context import HubContext
 from server.errors import ApiError, forbidden, unauthenticated
+
+#: Ids are 32-bit integers in the database (PostgreSQL ``integer``); larger ones cannot exist.
+MAX_ID = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login or /auth/refresh")
 
