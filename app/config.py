@@ -200,6 +200,17 @@ class HealthSettings:
     min_free_disk_mb: int = _setting(500, "Lowest acceptable free disk space, MB.", minimum=0)
     max_cpu_percent: float = _setting(90.0, "Highest acceptable CPU load, percent.", minimum=1, maximum=100)
     interval: float = _setting(60.0, "Seconds between background health checks.", minimum=5, maximum=3600)
+    # Site policy of the pre-shift gate (issue 8; check ids as in docs/health_check.md).
+    block_sign_in_on: tuple[str, ...] = _setting(
+        ("vpn.present", "vpn.egress_sip", "hub.tls", "hub.cert", "voice.path", "audio.headset", "audio.mic"),
+        "Health checks whose failure blocks sign-in.",
+        user=False,
+    )
+    block_sign_in_on_warning: tuple[str, ...] = _setting(
+        (), "Health checks whose warning already blocks sign-in.", user=False
+    )
+    sip_via_vpn: bool = _setting(True, "SIP traffic must leave through the VPN (false: split tunnel).", user=False)
+    hub_via_vpn: bool = _setting(True, "Hub traffic must leave through the VPN (false: split tunnel).", user=False)
 
 
 @dataclass(frozen=True)
@@ -789,3 +800,55 @@ def save_user_values(loaded: LoadedConfig, changes: Mapping[str, object]) -> Non
     except OSError as exc:
         raise ConfigError(ConfigErrorKind.WRITE_FAILED, str(path), exc.strerror or str(exc)) from exc
     log.info("configuration: saved %s to %s", ", ".join(sorted(changes)), path)
+
+
+# ---------------------------------------------------------------------------------------------- live store
+class ConfigStore:
+    """Holds the current :class:`LoadedConfig`, saves user changes and tells subscribers about the new one.
+
+    The composition root creates one and passes it to whoever shows or changes settings (settings pages, the
+    language menu). Main thread only: subscribers run synchronously in :meth:`save`.
+    """
+
+    def __init__(
+        self,
+        *,
+        site_dir: Path | None = None,
+        user_file: Path | None = None,
+        cli_overrides: Sequence[str] = (),
+        policy: PolicySource | None = None,
+    ) -> None:
+        self._args: dict[str, Any] = {
+            "site_dir": site_dir,
+            "user_file": user_file,
+            "cli_overrides": tuple(cli_overrides),
+            "policy": policy,
+        }
+        self._loaded = load_config(**self._args)
+        self._subscribers: list[typing.Callable[[LoadedConfig], None]] = []
+
+    @property
+    def loaded(self) -> LoadedConfig:
+        return self._loaded
+
+    @property
+    def config(self) -> Config:
+        return self._loaded.config
+
+    def subscribe(self, callback: typing.Callable[[LoadedConfig], None]) -> None:
+        """Call ``callback(loaded)`` after every successful :meth:`save`."""
+        self._subscribers.append(callback)
+
+    def save(self, changes: Mapping[str, object]) -> LoadedConfig:
+        """Write ``changes`` to the user file (see :func:`save_user_values`), reload, and notify subscribers.
+
+        A change the user makes now supersedes a command-line override of the same key for the rest of the session.
+        """
+        save_user_values(self._loaded, changes)
+        self._args["cli_overrides"] = tuple(
+            item for item in self._args["cli_overrides"] if item.partition("=")[0].strip() not in changes
+        )
+        self._loaded = load_config(**self._args)
+        for callback in list(self._subscribers):
+            callback(self._loaded)
+        return self._loaded

@@ -265,8 +265,10 @@ def _stream_series(
                 return series
         local = sock.getsockname()[:2]
         buffer = bytearray()
-        for i in range(count):
-            cseq = i + 1
+        # One uncounted warm-up request: the server's first read on a new connection (worker hand-off, TLS session
+        # set-up) is connection cost, not path delay, and would read as 100+ ms of jitter.
+        for i in range(-1, count):
+            cseq = i + 2
             msg = build_options(
                 transport=transport,
                 target_host=ip,
@@ -291,11 +293,12 @@ def _stream_series(
                     break
                 parsed = parse_response(data)
                 if parsed and parsed[0] >= 200 and parsed[1] == cseq:
-                    series.rtts_ms[i] = (time.perf_counter() - start) * 1000
-                    series.codes.append(parsed[0])
+                    if i >= 0:
+                        series.rtts_ms[i] = (time.perf_counter() - start) * 1000
+                        series.codes.append(parsed[0])
                     break
             pause = start + interval_s - time.perf_counter()
-            if pause > 0 and i + 1 < count:
+            if pause > 0 and 0 <= i < count - 1:
                 time.sleep(pause)
     finally:
         sock.close()

@@ -18,18 +18,24 @@ Needs root.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import itertools
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from tests.helpers.process import ManagedProcess
 
 _counter = itertools.count()
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+T = TypeVar("T")
 WIREGUARD_RUN = Path("/var/run/wireguard")
 
 
@@ -59,6 +65,33 @@ class Namespace:
 
     def run(self, argv: Sequence[str], *, check: bool = True) -> str:
         return run(self.exec_argv(argv), check=check)
+
+    def call(self, fn: Callable[[], T], timeout: float = 30.0) -> T:
+        """Run ``fn`` in a thread that has joined this namespace (sockets it creates live there)."""
+        box: list[T] = []
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                fd = os.open(f"/var/run/netns/{self.name}", os.O_RDONLY)
+                try:
+                    if _libc.setns(fd, CLONE_NEWNET) != 0:
+                        raise OSError(ctypes.get_errno(), "setns failed")
+                finally:
+                    os.close(fd)
+                box.append(fn())
+            except BaseException as exc:
+                errors.append(exc)
+
+        # A fresh thread each time: a thread that has joined a namespace must not be reused for anything else.
+        thread = threading.Thread(target=work, name=f"netns-{self.name}", daemon=True)
+        thread.start()
+        thread.join(timeout)
+        if errors:
+            raise errors[0]
+        if not box:
+            raise TimeoutError(f"{fn} in {self.name} did not finish in {timeout} s")
+        return box[0]
 
     def set_resolv(self, nameserver: str, hosts: dict[str, str] | None = None) -> None:
         """Per-namespace /etc/resolv.conf and /etc/hosts (``ip netns exec`` bind-mounts /etc/netns/<name>/*)."""

@@ -395,6 +395,17 @@ class PulseServer:
         return Recorder(proc, path, rate, channels)
 
 
+@dataclass(frozen=True)
+class Headset:
+    """A simulated headset: ``speaker`` (a null sink named like the product), ``mic`` (a real, non-monitor
+    source named like the product) and ``feed`` (a hidden null sink; what is played into it is the mic's sound)."""
+
+    speaker: NullSink
+    mic: str
+    feed: NullSink
+    mic_module: int
+
+
 class PulseSession:
     """A test's view of the shared daemon: sinks it creates get unique names and are removed after the test."""
 
@@ -402,6 +413,7 @@ class PulseSession:
         self.server = server
         self.prefix = prefix
         self._owned: list[str] = []
+        self._modules: list[int] = []
         self._players: list[Player] = []
         self._recorders: list[Recorder] = []
 
@@ -417,6 +429,31 @@ class PulseSession:
         name = sink if isinstance(sink, str) else sink.name
         self.server.remove_sink(name)
         self._owned.remove(name)
+
+    def add_headset(self, short: str, label: str) -> Headset:
+        """A headset called ``label`` (e.g. "Jabra Evolve2 65"): both its sink and its microphone carry the label,
+        as a USB headset's devices do; the microphone hears whatever is played into ``feed``."""
+        feed = self.add_sink(f"{short}_feed", f"Test feed {self.prefix} {short}")
+        speaker = self.add_sink(short, label)
+        mic = self.name(f"{short}_mic")
+        escaped = label.replace("'", "").replace('"', "")
+        index = int(
+            self.server.pactl(
+                "load-module",
+                "module-remap-source",
+                f"master={feed.monitor}",
+                f"source_name={mic}",
+                f"source_properties=\"device.description='{escaped} Mic'\"",
+            ).strip()
+        )
+        self._modules.append(index)
+        return Headset(speaker, mic, feed, index)
+
+    def remove_headset(self, headset: Headset) -> None:
+        """Unplug it: the microphone, then the speaker (the feed stays, it is not part of the device)."""
+        self.server.pactl("unload-module", str(headset.mic_module))
+        self._modules.remove(headset.mic_module)
+        self.remove_sink(headset.speaker)
 
     def play(self, sink: NullSink | str, samples: Samples, rate: int = 16000) -> Player:
         player = self.server.play(sink if isinstance(sink, str) else sink.name, samples, rate)
@@ -443,6 +480,10 @@ class PulseSession:
             recorder.stop()
             with contextlib.suppress(FileNotFoundError):
                 recorder.path.unlink()
+        for module in list(self._modules):
+            with contextlib.suppress(PulseError):
+                self.server.pactl("unload-module", str(module))
+        self._modules.clear()
         for name in list(self._owned):
             with contextlib.suppress(PulseError, KeyError):
                 self.server.remove_sink(name)
@@ -487,6 +528,7 @@ def wait_until(predicate: object, timeout: float = 10.0, what: str = "condition"
 
 
 __all__: Sequence[str] = [
+    "Headset",
     "NullSink",
     "Player",
     "PulseError",

@@ -20,7 +20,7 @@ from vpn_check.netif import (
 )
 
 pytestmark = pytest.mark.unit
-DATA = Path(__file__).parent / "data" / "health"
+DATA = Path(__file__).parent / "data"
 
 
 def _by_name(interfaces: list[Interface]) -> dict[str, Interface]:
