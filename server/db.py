@@ -331,8 +331,12 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL uses psycopg 3."""
+def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL uses psycopg 3.
+
+    ``read_only`` (SQLite): transactions start deferred and the connection refuses writes (``query_only``), so
+    readers never wait for the write lock (WAL lets them read the last committed state while a writer works).
+    """
     if is_sqlite(url):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -344,13 +348,15 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            if read_only:
+                cur.execute("PRAGMA query_only=1")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn: Any) -> None:
             # Take the write lock at BEGIN: no "database is locked" upgrades mid-transaction, and event sequence
             # numbers commit in order.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):

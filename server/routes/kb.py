@@ -11,7 +11,15 @@ from app.protocol import KbArticle, KbArticleWrite, KbChangeFeed, KbHit, KbSearc
 from server.auth import Principal
 from server.context import HubContext
 from server.kb import MAX_QUERY, KbService
-from server.routes.deps import MAX_ID, IdPath, db_dependency, principal_dependency, require_supervisor, wire
+from server.routes.deps import (
+    MAX_ID,
+    IdPath,
+    db_dependency,
+    principal_dependency,
+    read_db_dependency,
+    require_supervisor,
+    wire,
+)
 
 _ERRORS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
 
@@ -22,13 +30,14 @@ def build_router(ctx: HubContext) -> APIRouter:
     get_db = db_dependency(ctx)
     current = principal_dependency(ctx)
     DB = Annotated[Session, Depends(get_db)]  # noqa: N806 - a type alias for FastAPI dependencies
+    ReadDB = Annotated[Session, Depends(read_db_dependency(ctx))]  # noqa: N806 - a type alias
     Me = Annotated[Principal, Depends(current)]  # noqa: N806 - a type alias for FastAPI dependencies
     Category = Annotated[str | None, Query(max_length=64)]  # noqa: N806 - a type alias
 
     @router.get("/kb/search", response_model=KbSearchResult, responses=_ERRORS)
     def search(
         me: Me,
-        db: DB,
+        db: ReadDB,
         q: Annotated[str, Query(max_length=MAX_QUERY)],
         category: Category = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -40,7 +49,7 @@ def build_router(ctx: HubContext) -> APIRouter:
     @router.get("/kb/suggestions", response_model=list[KbHit], responses=_ERRORS)
     def suggestions(
         me: Me,
-        db: DB,
+        db: ReadDB,
         category: Category = None,
         text: Annotated[str | None, Query(max_length=2000)] = None,
         limit: Annotated[int, Query(ge=1, le=20)] = 5,
@@ -51,7 +60,7 @@ def build_router(ctx: HubContext) -> APIRouter:
     @router.get("/kb/changes", response_model=KbChangeFeed, responses=_ERRORS)
     def changes(
         me: Me,
-        db: DB,
+        db: ReadDB,
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     ) -> JSONResponse:
@@ -59,7 +68,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(service.changes(db, since, limit))
 
     @router.get("/kb/articles/{article_id}", response_model=KbArticle, responses=_ERRORS)
-    def article(article_id: IdPath, me: Me, db: DB) -> JSONResponse:
+    def article(article_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
         del me
         return wire(service.get(db, article_id))
 

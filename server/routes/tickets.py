@@ -37,7 +37,7 @@ from app.protocol import (
 from server.auth import Principal
 from server.context import HubContext
 from server.errors import ApiError, field_error, validation_error
-from server.routes.deps import MAX_ID, IdPath, db_dependency, principal_dependency, wire
+from server.routes.deps import MAX_ID, IdPath, db_dependency, principal_dependency, read_db_dependency, wire
 from server.tickets import TicketService
 
 _ERRORS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
@@ -73,6 +73,7 @@ def build_router(ctx: HubContext) -> APIRouter:
     get_db = db_dependency(ctx)
     current = principal_dependency(ctx)
     DB = Annotated[Session, Depends(get_db)]  # noqa: N806 - a type alias for FastAPI dependencies
+    ReadDB = Annotated[Session, Depends(read_db_dependency(ctx))]  # noqa: N806 - a type alias
     Me = Annotated[Principal, Depends(current)]  # noqa: N806 - a type alias for FastAPI dependencies
     IdemKey = Annotated[str | None, Header(alias=IDEMPOTENCY_HEADER)]  # noqa: N806 - a type alias
     tracking_limiter = _RateLimiter(limit=10, window_s=60)
@@ -89,7 +90,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(result, status)
 
     @router.get("/ticket-categories", response_model=list[TicketCategory], responses=_ERRORS)
-    def categories(me: Me, db: DB) -> JSONResponse:
+    def categories(me: Me, db: ReadDB) -> JSONResponse:
         del me
         return wire(sorted(service.categories(db).values(), key=lambda c: c.code))
 
@@ -100,7 +101,7 @@ def build_router(ctx: HubContext) -> APIRouter:
     @router.get("/tickets", response_model=TicketPage, responses=_ERRORS)
     def list_tickets(
         me: Me,
-        db: DB,
+        db: ReadDB,
         view: Annotated[str | None, Query(pattern="^(mine|team|open|recent)$")] = None,
         status: Annotated[list[TicketStatus] | None, Query()] = None,
         category: Annotated[str | None, Query(max_length=64)] = None,
@@ -134,7 +135,7 @@ def build_router(ctx: HubContext) -> APIRouter:
     @router.get("/tickets/duplicates", response_model=DuplicateCheckResult, responses=_ERRORS)
     def duplicates(
         me: Me,
-        db: DB,
+        db: ReadDB,
         phone: Annotated[str, Query(max_length=64)],
         category: Annotated[str, Query(max_length=64)],
     ) -> JSONResponse:
@@ -145,7 +146,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(DuplicateCheckResult(service.duplicates(db, me, normalized, category)))
 
     @router.get("/tickets/{ticket_id}", response_model=TicketDetail, responses=_ERRORS)
-    def detail(ticket_id: IdPath, me: Me, db: DB) -> JSONResponse:
+    def detail(ticket_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
         return wire(service.detail(db, me, ticket_id))
 
     @router.patch("/tickets/{ticket_id}", response_model=Ticket, responses=_ERRORS)
@@ -171,18 +172,18 @@ def build_router(ctx: HubContext) -> APIRouter:
         )
 
     @router.get("/customers/lookup", response_model=CustomerTickets, responses=_ERRORS)
-    def lookup(me: Me, db: DB, phone: Annotated[str, Query(max_length=64)]) -> JSONResponse:
+    def lookup(me: Me, db: ReadDB, phone: Annotated[str, Query(max_length=64)]) -> JSONResponse:
         return wire(service.lookup(db, me, phone))
 
     @router.post("/tickets/suggest-category", response_model=list[CategorySuggestion], responses=_ERRORS)
-    def suggest(body: CategorySuggestionRequest, me: Me, db: DB) -> JSONResponse:
+    def suggest(body: CategorySuggestionRequest, me: Me, db: ReadDB) -> JSONResponse:
         del me
         if len(body.text) > 20_000:
             raise field_error("text", "too_long", "at most 20000 characters")
         return wire(service.suggest(db, body.text))
 
     @router.post("/compliance/check", response_model=ComplianceResult, responses=_ERRORS)
-    def compliance(body: ComplianceCheckRequest, me: Me, db: DB) -> JSONResponse:
+    def compliance(body: ComplianceCheckRequest, me: Me, db: ReadDB) -> JSONResponse:
         del me
         if len(body.text) > 20_000:
             raise field_error("text", "too_long", "at most 20000 characters")
