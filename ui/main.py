@@ -55,6 +55,7 @@ from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
 from ui.resources import read_text, resource_path
 from ui.settings import SettingsDialog
 from ui.tray import TrayIcon
+from vpn_check.audio import AudioProbe
 
 log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
 
@@ -171,7 +172,65 @@ class Application(QObject):
     # ------------------------------------------------------------------------------------------- construction
     def _build_areas(self) -> None:
         """Build each area's core and widgets and place them in the window (see the module docstring)."""
-        log.debug("areas: none registered beyond the shell")
+        self._build_health()
+        self._build_tickets_and_knowledge()
+
+    def _build_health(self) -> None:
+        """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
+        from app.health import HealthService, health_config
+        from ui.health.controller import HealthController
+
+        config = self.config_store.config
+        service = HealthService(health_config(config), audio=_health_audio_probe())
+        self.health = HealthController(service, self.window, gate_required=bool(config.sip.server))
+        self.window.set_health_panel(self.health.panel)
+        self.window.add_status_indicator(self.health.indicator)
+
+    def _build_tickets_and_knowledge(self) -> None:
+        """The hub connection (issue 7: ``app/sync``, shared with the state area), the 工单 panel and the knowledge
+        pane. The engine runs on its own thread; a saved session resumes offline-first from the encrypted cache."""
+        import platform
+
+        import platformdirs
+
+        from app.sync.engine import SyncConfig, SyncEngine
+        from app.sync.secrets import KeyringSecretStore
+        from app.sync.signin import SyncSignIn
+        from app.sync_bridge import SyncBridge
+        from ui.knowledge.pane import KnowledgePane
+        from ui.tickets.panel import TicketPanel
+
+        hub = self.config_store.config.hub
+        self.sync_engine = SyncEngine(
+            SyncConfig(
+                hub_url=hub.url,
+                data_dir=Path(platformdirs.user_data_dir("AgentDesk", appauthor=False)) / "sync",
+                ca_file=Path(hub.ca_file) if hub.ca_file else None,
+                device=platform.node(),
+                request_timeout_s=hub.connect_timeout,
+            ),
+            KeyringSecretStore(self.credentials),
+        )
+        self.sync_engine.start()
+        self.sync_bridge = SyncBridge(self.sync_engine, self)
+        self.tickets_panel = TicketPanel(self.sync_bridge)
+        self.knowledge_pane = KnowledgePane(self.sync_bridge)
+        self.tickets_panel.suggestions_requested.connect(self.knowledge_pane.suggest_for)
+        self.tickets_panel.call_context_changed.connect(self.knowledge_pane.on_call_context)
+        self.window.set_tickets_panel(self.tickets_panel)
+        self.window.set_knowledge_panel(self.knowledge_pane)
+        if isinstance(self.sign_in_service, HubNotConfigured):
+            self.sign_in_service = SyncSignIn(self.sync_engine)
+        user = str(self.qsettings.value("login/user", "") or "")
+        if user:
+            self.sync_bridge.watch(self.sync_engine.resume(user), self._on_sync_resumed, self._on_sync_resume_failed)
+
+    def _on_sync_resumed(self, user: object) -> None:
+        if user is not None:
+            log.info("hub session resumed from the saved sign-in")
+
+    def _on_sync_resume_failed(self, error: Exception) -> None:
+        log.info("no saved hub session resumed: %s", error)  # the agent signs in as usual
 
     def _set_fonts(self) -> None:
         # Chinese-first UI: make sure a CJK family is in the fallback list on Linux (fonts-noto-cjk or
@@ -234,6 +293,10 @@ class Application(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self.window.save_state()
+        self.health.shutdown()
+        self.sync_bridge.close()
+        self.sync_engine.stop()
         self.runner.shutdown()
         if self.tray is not None:
             self.tray.hide()
@@ -293,6 +356,13 @@ class Application(QObject):
         applied = self.translations.set_language(loaded.config.ui.language)
         self.window.set_current_language(applied.value)
         self.window.set_close_to_tray(self.tray is not None and loaded.config.ui.close_to_tray)
+        self._on_health_config_changed(loaded)
+
+    def _on_health_config_changed(self, loaded: LoadedConfig) -> None:
+        from app.health import health_config
+
+        self.health.set_service(self.health.service.with_config(health_config(loaded.config)))
+        self.health.gate_required = bool(loaded.config.sip.server)
 
     @Slot()
     def _on_tray_show_requested(self) -> None:
@@ -305,6 +375,9 @@ class Application(QObject):
     def _on_window_sign_in_requested(self) -> None:
         if self.login_dialog is not None:
             self.login_dialog.raise_()
+            return
+        if self.health.gate_required and not self.health.gate_passed:
+            self.health.run_gate(self._on_window_sign_in_requested)  # the pre-shift gate, then sign-in
             return
         loaded = self.config_store.loaded
         user = str(self.qsettings.value("login/user", "") or "")
@@ -377,6 +450,7 @@ class Application(QObject):
             self._on_keyring_failed
         )
         self.window.set_account_text(f"{signed.display_name} ({signed.user})")
+        self.health.signed_in(signed.user)
         if self.login_dialog is not None:
             self.login_dialog.accept()
 
@@ -390,7 +464,18 @@ class Application(QObject):
     @Slot()
     def _on_window_sign_out_requested(self) -> None:
         log.info("signed out")
+        self.sync_bridge.watch(self.sync_engine.logout())
         self.window.set_account_text("")
+        self.health.signed_out()
+
+
+def _health_audio_probe() -> AudioProbe | None:
+    """The audio probe for the health check: PulseAudio on Linux (until the softphone's device layer offers one)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    from vpn_check.audio import PulseAudioProbe
+
+    return PulseAudioProbe("AgentDesk health check")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
