@@ -392,6 +392,10 @@ class SipEngine:
     def handle_ip_change(self) -> concurrent.futures.Future[None]:
         return self.submit(lambda: self._handle_ip_change("", ""))
 
+    def media_stats(self, call_id: int) -> concurrent.futures.Future[dict[str, int]]:
+        """RTP packet counters of a call (diagnostics, the benchmark): rx/tx packets and lost packets."""
+        return self.submit(lambda: self._media_stats(call_id))
+
     def calls(self) -> concurrent.futures.Future[list[CallSnapshot]]:
         return self.submit(lambda: [rec.snapshot() for rec in self._calls.values()])
 
@@ -985,6 +989,7 @@ class SipEngine:
         if delay is not None and not waiting:
             rec.auto_answer_at = time.monotonic() + delay
             rec.auto_answer_timer = self._call_later(delay, lambda: self._auto_answer(rec.id))
+        log.info("incoming call %s from %s%s", rec.id, number, " (waiting)" if waiting else "")
         self._emit(IncomingCall(rec.snapshot(), waiting))
 
     def _auto_answer_delay(self, whole_msg: str) -> float | None:
@@ -1156,6 +1161,14 @@ class SipEngine:
         # Drop the wrapper only after the callback that ended the call has returned (see _loop).
         self._graveyard.append(rec.call)
         rec.media = None
+
+    def _media_stats(self, call_id: int) -> dict[str, int]:
+        rec = self._rec(call_id)
+        try:
+            rtcp = rec.call.getStreamStat(0).rtcp
+        except pj.Error:
+            return {"rx_pkt": 0, "tx_pkt": 0, "rx_lost": 0}
+        return {"rx_pkt": int(rtcp.rxStat.pkt), "tx_pkt": int(rtcp.txStat.pkt), "rx_lost": int(rtcp.rxStat.loss)}
 
     # ---------------------------------------------------------------- quality
     def _sample(self, call_id: int) -> None:
