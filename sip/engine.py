@@ -518,6 +518,10 @@ class SipEngine:
         self._transports[Transport.TCP] = ep.transportCreate(pj.PJSIP_TRANSPORT_TCP, tcfg)
         ep.libStart()
         ep.audDevManager().setNoDev()  # no media clock until a call has media
+        if self._audio_factory is not None:
+            # An audio hook that owns pj objects (e.g. the headset bridge's AudioMediaPort) is built here, on the
+            # SIP thread, after libStart().
+            self._audio = self._audio_factory()
         self._set_codecs(s.codecs)
         udp_info = ep.transportGetInfo(self._transports[Transport.UDP])
         port = int(udp_info.localName.rsplit(":", 1)[1])
@@ -583,13 +587,11 @@ class SipEngine:
             self._netmon.stop()
             self._netmon = None
         try:
-            for rec in list(self._calls.values()):
-                rec.hung_up_here = True
-                with contextlib.suppress(pj.Error):
-                    rec.call.hangup(pj.CallOpParam(True))
+            # Loops live in helpers: a loop variable left in this frame would keep a Call wrapper alive past
+            # libDestroy() (its destructor then aborts the process).
+            self._hangup_all()
             self._pump_until(lambda: not self._calls, 3.0)
-            for rec in list(self._calls.values()):  # calls that never confirmed their end
-                self._forget(rec)
+            self._forget_all()  # calls that never confirmed their end
             self._audio.shutdown()
             if self._account is not None:
                 acc = self._account
@@ -605,6 +607,16 @@ class SipEngine:
         except Exception:
             log.error("error while shutting down SIP:\n%s", traceback.format_exc())
         self._destroy_endpoint()
+
+    def _hangup_all(self) -> None:
+        for rec in list(self._calls.values()):
+            rec.hung_up_here = True
+            with contextlib.suppress(pj.Error):
+                rec.call.hangup(pj.CallOpParam(True))
+
+    def _forget_all(self) -> None:
+        for rec in list(self._calls.values()):
+            self._forget(rec)
 
     def _destroy_endpoint(self) -> None:
         ep = self._ep
