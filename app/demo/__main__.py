@@ -23,7 +23,16 @@ def services(*, headless: bool) -> list[DemoService]:
     result: list[DemoService] = []
     if headless:
         result.append(VirtualDisplay())
+    result += softphone_services()
     return result
+
+
+def softphone_services() -> list[DemoService]:
+    """Kamailio with the demo agents' extensions and a simulated customer calling extension 1001 (issue 3)."""
+    from app.demo.softphone import KamailioService, SimulatedCustomerService
+
+    kamailio = KamailioService(agent_extension="1001")
+    return [kamailio, SimulatedCustomerService(kamailio)]
 
 
 def main(argv: list[str] | None = None) -> int:
