@@ -421,10 +421,17 @@ class Application(QObject):
             if self.args.report_startup:
                 print(json.dumps(_startup_event("ready")), flush=True)
         if self.args.screenshot:
-            self.args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            self.window.grab().save(str(self.args.screenshot))
-        if self.args.exit_after_paint or self.args.screenshot:
+            # After the panels just built have been laid out and painted (posted events run before this timer).
+            QTimer.singleShot(200, self._take_screenshot)
+        elif self.args.exit_after_paint:
             self.qapp.quit()
+
+    @Slot()
+    def _take_screenshot(self) -> None:
+        assert self.args.screenshot is not None
+        self.args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+        self.window.grab().save(str(self.args.screenshot))
+        self.qapp.quit()
 
     @Slot()
     def _on_app_about_to_quit(self) -> None:
