@@ -6,6 +6,11 @@ import sys
 
 
 def main() -> int:
+    from ui.commands import dispatch  # --version, --self-test, --diagnostics: answer and exit, no window
+
+    handled = dispatch(sys.argv[1:])
+    if handled is not None:
+        return handled
     print("agentdesk: the desktop client is not built yet.", file=sys.stderr)
     return 2
 
