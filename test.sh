@@ -11,5 +11,6 @@ echo "== ruff";          ruff check .
 echo "== ruff format";   ruff format --check .
 echo "== mypy --strict"; mypy
 echo "== import layers"; lint-imports
+echo "== translations";  python build_scripts/i18n.py check
 echo "== pytest"
 exec python -m pytest "$@"

@@ -13,16 +13,13 @@ import enum
 import importlib
 import importlib.resources
 import json
-import os
 import pkgutil
 import platform
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
 from app.version import __version__
 
@@ -117,37 +114,24 @@ def _insecure_backend(backend: object) -> bool:
     )
 
 
-def site_config_files() -> list[Path]:
-    """The site configuration files IT provisions, in load order (main file, then ``conf.d/*.toml`` sorted).
-
-    Interim until the foundation's ``app.config`` lands its loader (same locations: ``AGENTDESK_SITE_CONFIG_DIR``
-    overrides the platform directory, as the test rig does).
-    """
-    override = os.environ.get("AGENTDESK_SITE_CONFIG_DIR")
-    if override:
-        base = Path(override)
-    elif sys.platform == "win32":
-        base = Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "AgentDesk"
-    elif sys.platform == "darwin":
-        base = Path("/Library/Application Support/AgentDesk")
-    else:
-        base = Path("/etc/agentdesk")
-    files = [base / "agentdesk.toml"] if (base / "agentdesk.toml").is_file() else []
-    return files + sorted((base / "conf.d").glob("*.toml"))
-
-
 def check_config() -> str:
-    """Parse every site configuration file; a broken one is a failure IT must fix (the client falls back to defaults)."""
-    files = site_config_files()
-    broken = []
-    for path in files:
-        try:
-            tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            broken.append(f"{path}: {exc}")
-    if broken:
-        raise RuntimeError("; ".join(broken))
-    return ", ".join(map(str, files)) if files else "no site files, built-in defaults"
+    """Load the layered configuration exactly as the client does (site files, policy registry, user file).
+
+    A value the client had to ignore (unreadable file, TOML syntax error, wrong type) fails the check: the client
+    still starts, on defaults, but not with what IT meant. Unknown keys and the like are warnings.
+    """
+    from app import config
+
+    loaded = config.load_config()
+    errors = [str(i) for i in loaded.issues if i.is_error]
+    if errors:
+        raise RuntimeError("; ".join(errors[:5]))
+    files = ", ".join(map(str, loaded.site_files)) or "no site files"
+    detail = f"{files}; {len(loaded.locked)} locked key(s)"
+    warnings = [str(i) for i in loaded.issues if not i.is_error]
+    if warnings:
+        raise CheckCaveatError(f"{detail}; ignored: " + "; ".join(warnings[:5]))
+    return detail
 
 
 def _walk(node: Traversable, prefix: str = "") -> Iterator[str]:

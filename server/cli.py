@@ -1,13 +1,174 @@
-"""Entry point placeholder for ``agentdesk-hub``: says clearly that this part is not built yet."""
+"""``agentdesk-hub``: serve | migrate | create-user | seed-demo.
+
+Settings come from ``--config FILE`` (TOML, a ``[hub]`` table), ``AGENTDESK_HUB_*`` environment variables and the
+options below (highest precedence). ``--database-url`` defaults to a SQLite file in the current directory.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import getpass
+import logging
+import os
 import sys
+from pathlib import Path
+from typing import Any
+
+from app.protocol import Role
+from app.version import __version__
+from server.config import ConfigError, HubConfig, load_config
+from server.db import is_sqlite
+
+log = logging.getLogger("server")
 
 
-def main() -> int:
-    print("agentdesk-hub: the hub (server/) is not built yet.", file=sys.stderr)
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="TOML settings file ([hub] table)")
+    parser.add_argument("--database-url", help="sqlite:///path.sqlite3 or postgresql://user@host:port/db")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agentdesk-hub", description="The AgentDesk hub.")
+    parser.add_argument("--version", action="version", version=f"agentdesk-hub {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the hub (HTTP API and WebSocket push)")
+    _common(serve)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--migrate",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="upgrade the schema at start (default: yes on SQLite, no on PostgreSQL, where `migrate` runs once)",
+    )
+    serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    serve.add_argument("--log-level")
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    _common(migrate)
+    migrate.add_argument("--revision", default="head")
+    migrate.add_argument("--check", action="store_true", help="only report whether the schema is up to date")
+
+    user = sub.add_parser("create-user", help="add a user (the password is asked, or read from AGENTDESK_HUB_PASSWORD)")
+    _common(user)
+    user.add_argument("username")
+    user.add_argument("--display-name")
+    user.add_argument("--role", choices=[r.value for r in Role], default=Role.AGENT.value)
+    user.add_argument("--team", help="team name (created if missing)")
+    user.add_argument("--locale", default="zh_CN")
+
+    seed = sub.add_parser("seed-demo", help="load the demo dataset (teams, users, categories, tickets, articles)")
+    _common(seed)
+
+    return parser
+
+
+def _config(args: argparse.Namespace, **extra: Any) -> HubConfig:
+    overrides = {"database_url": args.database_url, **extra}
+    return load_config(args.config, overrides=overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        if args.command == "serve":
+            config = _config(args, host=args.host, port=args.port, log_level=args.log_level)
+            return _serve(config, args.migrate, args.access_log)
+        config = _config(args)
+        if args.command == "migrate":
+            return _migrate(config, args.revision, args.check)
+        _ensure_schema(config)
+        if args.command == "create-user":
+            return _create_user(config, args)
+        if args.command == "seed-demo":
+            from server.seed import seed_demo
+
+            print(seed_demo(config))
+            return 0
+    except ConfigError as exc:
+        print(f"agentdesk-hub: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as exc:
+        print(f"agentdesk-hub: {exc}", file=sys.stderr)
+        return 1
     return 2
+
+
+def _ensure_schema(config: HubConfig) -> None:
+    from server.migrate import is_up_to_date, upgrade
+
+    if not is_up_to_date(config.database_url):
+        if not is_sqlite(config.database_url):
+            raise ValueError("the database schema is not up to date; run `agentdesk-hub migrate` first")
+        upgrade(config.database_url)
+
+
+def _migrate(config: HubConfig, revision: str, check: bool) -> int:
+    from server.migrate import current_revision, head_revision, upgrade
+
+    if check:
+        current, head = current_revision(config.database_url), head_revision()
+        print(f"current {current or '(empty)'}; newest {head}")
+        return 0 if current == head else 1
+    upgrade(config.database_url, revision)
+    print(f"database at revision {current_revision(config.database_url)}")
+    return 0
+
+
+def _create_user(config: HubConfig, args: argparse.Namespace) -> int:
+    from server.auth import validate_new_password
+    from server.seed import create_user
+
+    password = os.environ.get("AGENTDESK_HUB_PASSWORD")
+    if password is None:
+        password = getpass.getpass(f"password for {args.username}: ")
+        if password != getpass.getpass("again: "):
+            print("passwords differ", file=sys.stderr)
+            return 1
+    problem = validate_new_password(password)
+    if problem:
+        print(f"password rejected: {problem}", file=sys.stderr)
+        return 1
+    user_id = create_user(
+        config, args.username, password, Role(args.role), args.team, args.display_name or args.username, args.locale
+    )
+    print(f"user {args.username} created (id {user_id})")
+    return 0
+
+
+def _serve(config: HubConfig, migrate: bool | None, access_log: bool) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.migrate import is_up_to_date, upgrade
+
+    if migrate is None:
+        migrate = is_sqlite(config.database_url)
+    if not is_up_to_date(config.database_url):
+        if not migrate:
+            print("agentdesk-hub: the database schema is not up to date; run `agentdesk-hub migrate`", file=sys.stderr)
+            return 1
+        log.info("upgrading the database schema")
+        upgrade(config.database_url)
+    app = create_app(config)
+    uv_config = uvicorn.Config(
+        app,
+        host=config.host,
+        port=config.port,
+        log_level=config.log_level,
+        access_log=access_log,
+        backlog=8192,
+        ws_max_size=1 << 20,
+        timeout_graceful_shutdown=5,
+        server_header=False,
+    )
+    server = uvicorn.Server(uv_config)
+    asyncio.run(server.serve())
+    return 0
 
 
 if __name__ == "__main__":

@@ -22,13 +22,6 @@ class StackProbe:
     transport: str  # the loopback UDP address the probe bound, e.g. ``127.0.0.1:50123``
 
 
-def pjsip_version() -> str:
-    """The bundled pjsip version (``2.15.1``); imports the native module but starts nothing."""
-    import pjsua2 as pj
-
-    return str(pj.Endpoint().libVersion().full)
-
-
 @contextlib.contextmanager
 def _native_stdout_silenced() -> Iterator[None]:
     """Send what C code writes to file descriptor 1 to the null device for the duration (the report stays clean)."""

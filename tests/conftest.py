@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Generator
 from pathlib import Path
@@ -13,6 +14,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.fonts.warning=false")
 
+from tests.helpers.logfail import LogFailHandler
 from tests.helpers.process import ManagedProcess
 
 
@@ -30,6 +32,30 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
         path.mkdir()
         monkeypatch.setenv(var, str(path))
     monkeypatch.setenv("AGENTDESK_SITE_CONFIG_DIR", str(home / "site"))
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_log_warnings(request: pytest.FixtureRequest) -> Generator[None, None, None]:
+    """Fail the test if AgentDesk code logged a WARNING+ it did not expect (see tests/helpers/logfail.py).
+
+    Opt out with ``@pytest.mark.allow_log_warnings``; tests using ``caplog`` are exempt (they assert on the log).
+    """
+    if request.node.get_closest_marker("allow_log_warnings") or "caplog" in request.fixturenames:
+        yield
+        return
+    handler = LogFailHandler()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if handler.records:
+        pytest.fail(
+            "unexpected WARNING/ERROR log records (mark the test allow_log_warnings or assert them with caplog):\n"
+            + handler.report(),
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

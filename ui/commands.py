@@ -24,18 +24,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def version_line() -> str:
-    """``AgentDesk 0.1.0 (Qt 6.11.3, pjsip 2.15.1, Python 3.11.2)``: cheap, starts nothing."""
-    import platform
-
-    from PySide6.QtCore import qVersion
-
-    from sip.selfcheck import pjsip_version
-
-    try:
-        pjsip = pjsip_version()
-    except ImportError as exc:
-        pjsip = f"missing ({exc})"
-    return f"AgentDesk {__version__} (Qt {qVersion()}, pjsip {pjsip}, Python {platform.python_version()})"
+    """``agentdesk 0.1.0``: what deployment tools compare (component versions: ``--self-test``, About)."""
+    return f"agentdesk {__version__}"
 
 
 def dispatch(argv: Sequence[str]) -> int | None:

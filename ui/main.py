@@ -1,18 +1,420 @@
-"""Entry point placeholder for ``agentdesk``: says clearly that this part is not built yet."""
+"""The composition root of the desktop client (console script ``agentdesk``, ``python -m ui.main``).
+
+Responsibility: build every object of the application once, in order, and pass dependencies through constructors;
+no other module creates services or looks them up globally. Order: Qt version check → configuration → logging →
+Qt message routing → ``QApplication`` → crash handling → translations → style → window, tray, notifier → the areas'
+objects → show. Shutdown runs from ``QApplication.aboutToQuit``.
+
+To add an area (softphone, audio, state, sync, health): build its Qt-free core and its widgets in
+:meth:`Application._build_areas` (or a method called from it), pass them what they need (``self.config_store``,
+``self.runner``, ``self.notifier``, ``self.credentials``), put the widgets in the window with
+``self.window.set_phone_panel(...)`` and friends, and stop the core in :meth:`Application._on_app_about_to_quit`.
+
+Heavy modules (pjsua2, keyring, requests, websockets) are imported where they are first needed, not here, to keep
+the cold start lean (``bench/startup.py``). Main thread only.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import logging
+import os
+import resource
 import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from app.bridge import BackgroundRunner
+from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
+from app.crash import CrashHandler, CrashReport, diagnostics_text
+from app.credentials import CredentialError, CredentialStore, SecretKind
+from app.logs import LogSetup, setup_logging
+from app.signin import (
+    HubNotConfigured,
+    SignedIn,
+    SignInError,
+    SignInErrorKind,
+    SignInRequest,
+    SignInService,
+    validate_request,
+)
+from ui.about import AboutDialog, component_versions
+from ui.crash_dialog import CrashReporter
+from ui.i18n import Translations
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+from ui.notify import Notifier
+from ui.qt_version import unsupported_qt_message
+from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
+from ui.resources import read_text, resource_path
+from ui.settings import SettingsDialog
+from ui.tray import TrayIcon
+
+log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
 
 
-def main() -> int:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="agentdesk", description="AgentDesk desktop client")
+    parser.add_argument(
+        "--set",
+        metavar="SECTION.KEY=VALUE",
+        action="append",
+        default=[],
+        help="override a setting for this run (e.g. --set sip.server=pbx.example.com); locked keys are refused",
+    )
+    parser.add_argument("--lang", choices=("zh_CN", "en", "system"), help="interface language for this run")
+    parser.add_argument("--log-json", action="store_true", help="write console log lines as JSON (tests)")
+    parser.add_argument("--verbose", action="store_true", help="log INFO and above to the console")
+    parser.add_argument("--report-startup", action="store_true", help="print a JSON line when the window is painted")
+    parser.add_argument("--exit-after-paint", action="store_true", help="quit once the main window is painted")
+    parser.add_argument("--screenshot", type=Path, help="save the painted main window to this PNG, then quit")
+    parser.add_argument("--version", action="store_true", help="print the versions (app, Qt, pjsip) and exit")
+    # Answered by ui.commands.dispatch before this parser runs; listed here for --help.
+    parser.add_argument("--self-test", action="store_true", help="check this installation headless and exit (--json)")
+    parser.add_argument("--json", action="store_true", help="with --self-test: print the report as JSON")
+    parser.add_argument("--diagnostics", metavar="FILE", help="write a diagnostics bundle (zip) for IT and exit")
+    return parser.parse_args(argv)
+
+
+def _rss_bytes() -> int:
+    """Resident set size now (Linux /proc), else the peak from getrusage."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+class Application(QObject):
+    """Builds and owns every object of the running client (see the module docstring)."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        *,
+        sign_in_service: SignInService | None = None,
+        credentials: CredentialStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.args = args
+        overrides = list(args.set)
+        if args.lang:
+            overrides.append(f"ui.language={args.lang}")
+
+        # -- configuration and logging (Qt-free cores first, so their problems are logged)
+        self.config_store = ConfigStore(cli_overrides=overrides)
+        config = self.config_store.config
+        self.logs: LogSetup = setup_logging(
+            file_level=config.logging.level.value,
+            console_level=logging.INFO if args.verbose or args.log_json else logging.WARNING,
+            console_json=args.log_json,
+            max_bytes=config.logging.file_max_bytes,
+            backups=config.logging.file_backups,
+        )
+        self.logs.set_sip_trace(config.logging.sip_trace)
+        self._previous_qt_handler = install_qt_message_handler()
+
+        # -- Qt
+        existing = QApplication.instance()
+        self.qapp = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+        self.qapp.setApplicationName("AgentDesk")
+        self.qapp.setOrganizationName("AgentDesk")
+        self.qapp.setDesktopFileName("agentdesk")
+        self.qapp.setQuitOnLastWindowClosed(False)  # the tray may keep us running; quitting is explicit
+        self.icon = QIcon(str(resource_path("icons", "agentdesk.svg")))
+        self.qapp.setWindowIcon(self.icon)
+        self._set_fonts()
+        self.qapp.setStyleSheet(read_text("styles", "agentdesk.qss"))
+
+        # -- crash handling: the reporter marshals reports from any thread to a non-modal dialog
+        self.crash_reporter = CrashReporter(self._diagnostics, lambda: self.window, self)
+        state_dir = self.logs.log_file.parent if self.logs.log_file else user_config_file().parent
+        self.crash_handler = CrashHandler(state_dir, self.crash_reporter.report, self.logs.redactor.redact)
+        self._previous_crash = self.crash_handler.previous_native_crash()
+        self.crash_handler.install()
+
+        # -- shared services
+        self.runner = BackgroundRunner()
+        self.credentials = credentials or CredentialStore()
+        self.sign_in_service: SignInService = sign_in_service or HubNotConfigured()
+        self.qsettings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "AgentDesk", "AgentDesk")
+
+        # -- translations (before any widget, so first paint is already in the right language)
+        self.translations = Translations(self.qapp)
+        self.translations.set_language(config.ui.language)
+
+        # -- the shell
+        self.notifier = Notifier(self)
+        self.window = MainWindow(self.qsettings)
+        self.window.set_current_language((self.translations.language or Language.ZH_CN).value)
+        self.window.set_language_locked(self.config_store.loaded.is_locked("ui.language"))
+        self.tray: TrayIcon | None = TrayIcon(self.icon, self) if TrayIcon.available() else None
+        self.window.set_close_to_tray(self.tray is not None and config.ui.close_to_tray)
+        self.notifier.attach(self.window, self.tray)
+        self.login_dialog: LoginDialog | None = None
+        self.about_dialog: AboutDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self._connect_shell()
+
+        # -- the areas
+        self._build_areas()
+
+        self.qapp.aboutToQuit.connect(self._on_app_about_to_quit)
+        self._shut_down = False
+        self._painted = False
+        self.window.installEventFilter(self)
+        self._report_config_issues(self.config_store.loaded)
+
+    # ------------------------------------------------------------------------------------------- construction
+    def _build_areas(self) -> None:
+        """Build each area's core and widgets and place them in the window (see the module docstring)."""
+        log.debug("areas: none registered beyond the shell")
+
+    def _set_fonts(self) -> None:
+        # Chinese-first UI: make sure a CJK family is in the fallback list on Linux (fonts-noto-cjk or
+        # fonts-wqy-microhei); Windows and macOS have CJK system fonts.
+        if sys.platform.startswith("linux"):
+            font = QFont(self.qapp.font())
+            font.setFamilies([font.family(), "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Droid Sans Fallback"])
+            self.qapp.setFont(font)
+
+    def _connect_shell(self) -> None:
+        self.window.sign_in_requested.connect(self._on_window_sign_in_requested)
+        self.window.sign_out_requested.connect(self._on_window_sign_out_requested)
+        self.window.settings_requested.connect(self._on_window_settings_requested)
+        self.window.about_requested.connect(self._on_window_about_requested)
+        self.window.diagnostics_requested.connect(self._on_window_diagnostics_requested)
+        self.window.language_requested.connect(self._on_window_language_requested)
+        self.window.quit_requested.connect(self.qapp.quit)
+        if self.tray is not None:
+            self.tray.show_requested.connect(self._on_tray_show_requested)
+            self.tray.quit_requested.connect(self.qapp.quit)
+        self.config_store.subscribe(self._on_config_changed)
+
+    # ------------------------------------------------------------------------------------------- run
+    def run(self) -> int:
+        """Show the window (or only the tray) and run the event loop."""
+        start_hidden = self.config_store.config.ui.start_minimized and self.tray is not None
+        if self.tray is not None:
+            self.tray.show()
+        if not start_hidden or self.args.exit_after_paint or self.args.screenshot or self.args.report_startup:
+            self.window.show()
+        if self._previous_crash is not None:
+            self.crash_reporter.report(self._previous_crash)
+        log.info("AgentDesk started (log file %s)", self.logs.log_file)
+        return int(self.qapp.exec())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._on_first_paint)
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _on_first_paint(self) -> None:
+        self.window.removeEventFilter(self)
+        if self.args.report_startup:
+            print(json.dumps({"event": "painted", "time": time.time(), "rss_bytes": _rss_bytes()}), flush=True)
+        if self.args.screenshot:
+            self.args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            self.window.grab().save(str(self.args.screenshot))
+        if self.args.exit_after_paint or self.args.screenshot:
+            self.qapp.quit()
+
+    @Slot()
+    def _on_app_about_to_quit(self) -> None:
+        log.info("AgentDesk quitting")
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop everything this root built (also used by tests, which do not run ``exec()``). Idempotent."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.runner.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        self.window.removeEventFilter(self)
+        self.window.set_close_to_tray(False)
+        self.crash_handler.uninstall(clean_exit=True)
+        self.translations.clear()
+        restore_qt_message_handler(self._previous_qt_handler)
+        self.logs.close()
+
+    # ------------------------------------------------------------------------------------------- reporting
+    def _diagnostics(self, reports: list[CrashReport]) -> str:
+        return diagnostics_text(
+            versions=component_versions(),
+            log_lines=self.logs.ring.lines()[-500:],
+            reports=reports,
+            redact=self.logs.redactor.redact,
+        )
+
+    def _report_config_issues(self, loaded: LoadedConfig) -> None:
+        errors = [issue for issue in loaded.issues if issue.is_error]
+        if errors:
+            self.notifier.warning(
+                self.tr("Some settings could not be read and their defaults are used. Details are in the log."),
+                "\n".join(str(issue) for issue in errors),
+            )
+
+    # ------------------------------------------------------------------------------------------- window actions
+    @Slot()
+    def _on_window_diagnostics_requested(self) -> None:
+        QGuiApplication.clipboard().setText(self._diagnostics([]))
+        self.notifier.info(self.tr("Diagnostics copied to the clipboard."))
+
+    @Slot()
+    def _on_window_about_requested(self) -> None:
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self.icon, self.window)
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+
+    @Slot()
+    def _on_window_settings_requested(self) -> None:
+        self.settings_dialog = SettingsDialog(self.config_store, self.window.settings_pages(), self.window)
+        self.settings_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings_dialog.open()
+
+    @Slot(str)
+    def _on_window_language_requested(self, code: str) -> None:
+        language = Language(code)
+        try:
+            self.config_store.save({"ui.language": language})  # _on_config_changed switches the language
+        except ConfigError as exc:
+            log.warning("language: not saved (%s); switching for this session only", exc)
+            self.translations.set_language(language)
+
+    def _on_config_changed(self, loaded: LoadedConfig) -> None:
+        applied = self.translations.set_language(loaded.config.ui.language)
+        self.window.set_current_language(applied.value)
+        self.window.set_close_to_tray(self.tray is not None and loaded.config.ui.close_to_tray)
+
+    @Slot()
+    def _on_tray_show_requested(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    # ------------------------------------------------------------------------------------------- sign-in
+    @Slot()
+    def _on_window_sign_in_requested(self) -> None:
+        if self.login_dialog is not None:
+            self.login_dialog.raise_()
+            return
+        loaded = self.config_store.loaded
+        user = str(self.qsettings.value("login/user", "") or "")
+        dialog = LoginDialog(
+            loaded.config.hub.url, hub_url_locked=loaded.is_locked("hub.url"), user=user, parent=self.window
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sign_in_requested.connect(self._on_login_sign_in_requested)
+        dialog.destroyed.connect(self._on_login_destroyed)
+        self.login_dialog = dialog
+        dialog.open()
+        account = f"{user}@{dialog.request().hub_url}"
+        task = self.runner.run(self._saved_password, account, name="keyring lookup")
+        task.success(self._on_saved_password_loaded).failure(self._on_keyring_failed)
+
+    def _saved_password(self, account: str) -> str | None:
+        """Worker thread: the keyring check and lookup (may wait on D-Bus)."""
+        status = self.credentials.status()
+        if not status.usable:
+            assert status.problem is not None
+            raise CredentialError(status.problem, status.detail)
+        if account.startswith("@"):
+            return None
+        return self.credentials.load(SecretKind.HUB_PASSWORD, account)
+
+    def _on_saved_password_loaded(self, password: str | None) -> None:
+        if self.login_dialog is not None and password:
+            self.logs.redactor.add_secret(password)
+            self.login_dialog.set_saved_password(password)
+
+    def _on_keyring_failed(self, error: BaseException) -> None:
+        if isinstance(error, CredentialError):
+            log.warning("keyring: %s", error)
+            if self.login_dialog is not None:
+                self.login_dialog.set_keyring_problem(error.kind)
+        else:
+            log.error("keyring lookup failed", exc_info=error)
+
+    @Slot()
+    def _on_login_destroyed(self) -> None:
+        self.login_dialog = None
+
+    @Slot(object)
+    def _on_login_sign_in_requested(self, request: SignInRequest) -> None:
+        assert self.login_dialog is not None
+        self.logs.redactor.add_secret(request.password)
+        try:
+            validate_request(request)
+        except SignInError as exc:
+            self.login_dialog.show_error(exc.kind)
+            return
+        self.login_dialog.set_busy(True)
+        log.info("sign-in: %s at %s", request.user, request.hub_url)
+        task = self.runner.run(self.sign_in_service.sign_in, request, name="sign-in")
+        task.success(lambda signed: self._on_signed_in(request, signed)).failure(self._on_sign_in_failed)
+
+    def _on_sign_in_failed(self, error: BaseException) -> None:
+        kind = error.kind if isinstance(error, SignInError) else SignInErrorKind.HUB_ERROR
+        if isinstance(error, SignInError):
+            log.warning("sign-in failed: %s", error)
+        else:
+            log.error("sign-in failed unexpectedly", exc_info=error)
+        if self.login_dialog is not None:
+            self.login_dialog.show_error(kind)
+
+    def _on_signed_in(self, request: SignInRequest, signed: SignedIn) -> None:
+        log.info("signed in as %s", signed.user)
+        self.qsettings.setValue("login/user", request.user)
+        self.runner.run(self._remember_password, request, request.remember, name="keyring store").failure(
+            self._on_keyring_failed
+        )
+        self.window.set_account_text(f"{signed.display_name} ({signed.user})")
+        if self.login_dialog is not None:
+            self.login_dialog.accept()
+
+    def _remember_password(self, request: SignInRequest, remember: bool) -> None:
+        """Worker thread: store or forget the password in the keyring as the agent chose."""
+        if remember:
+            self.credentials.store(SecretKind.HUB_PASSWORD, request.account, request.password)
+        elif self.credentials.status().usable:
+            self.credentials.delete(SecretKind.HUB_PASSWORD, request.account)
+
+    @Slot()
+    def _on_window_sign_out_requested(self) -> None:
+        log.info("signed out")
+        self.window.set_account_text("")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the client; returns the process exit code."""
     from ui.commands import dispatch  # --version, --self-test, --diagnostics: answer and exit, no window
 
-    handled = dispatch(sys.argv[1:])
+    handled = dispatch(sys.argv[1:] if argv is None else argv)
     if handled is not None:
         return handled
-    print("agentdesk: the desktop client is not built yet.", file=sys.stderr)
-    return 2
+    args = parse_args(argv)
+    if args.version:
+        from app.version import __version__
+
+        print(f"agentdesk {__version__}")
+        return 0
+    problem = unsupported_qt_message()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 3
+    return Application(args).run()
 
 
 if __name__ == "__main__":

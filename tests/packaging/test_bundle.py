@@ -32,8 +32,7 @@ def test_bundle_obeys_its_trim_rules(bundle_dir: Path) -> None:
 def test_version_comes_from_the_package(bundle_dir: Path) -> None:
     result = run_bundle(bundle_dir / bundle_step.executable_name(), "--version")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"AgentDesk {__version__} (Qt 6.11.")
-    assert "pjsip 2.15.1" in result.stdout
+    assert result.stdout.strip() == f"agentdesk {__version__}"
 
 
 def test_self_test_passes_in_the_frozen_bundle(bundle_dir: Path, tmp_path: Path) -> None:

@@ -99,8 +99,10 @@ def test_wxs_ids_and_guids_are_stable_and_unique(tmp_path: Path) -> None:
     (bundle / "agentdesk.exe").write_bytes(b"MZ")
     (bundle / "_internal" / "python311.dll").write_bytes(b"MZ")
     (bundle / "_internal" / "PySide6" / "Qt6Core.dll").write_bytes(b"MZ")
-    first = ET.tostring(msi.generate_wxs(bundle).getroot())
-    second = ET.tostring(msi.generate_wxs(bundle).getroot())
+    first_root, second_root = msi.generate_wxs(bundle).getroot(), msi.generate_wxs(bundle).getroot()
+    assert first_root is not None
+    assert second_root is not None
+    first, second = ET.tostring(first_root), ET.tostring(second_root)
     assert first == second  # component GUIDs must not change between builds of the same layout
     root = ET.fromstring(first)
     ns = {"w": msi.WIX_NS}

@@ -1,0 +1,116 @@
+"""Thin QtCore adapters between Qt-free cores and the GUI thread.
+
+``BackgroundRunner.run(fn, *args)`` runs blocking work (keyring, VPN probes, disk checks, sign-in) on a thread pool
+and delivers the result or exception to callbacks **on the GUI thread**, in the spirit of Anki's
+``aqt/operations`` and Picard's ``run_task``::
+
+    runner.run(store.load, SecretKind.HUB_PASSWORD, account).success(self._on_password).failure(self._on_error)
+
+Threads: create the runner and call ``run`` on the GUI thread; ``fn`` runs on a worker thread; callbacks run on the
+GUI thread (a queued signal on a QObject living there). Nothing here imports QtWidgets/QtGui.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; a worker emits ``finished`` and Qt queues the call to ``_on_finished`` there.
+
+    Signals: finished(object, object): the result and the exception (one of them is None).
+    """
+
+    finished = Signal(object, object)
+
+    def __init__(self, task: Task[Any]) -> None:
+        super().__init__()
+        self._task = task
+        # Queued even when emitted on the GUI thread (a future that is already done runs its callback at once, in
+        # run()): callbacks registered right after run() must never be missed.
+        self.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object, object)
+    def _on_finished(self, result: object, error: object) -> None:
+        self._task._deliver(result, error if isinstance(error, BaseException) else None)
+
+
+class Task(Generic[T]):
+    """A running background call. Register callbacks with :meth:`success` and :meth:`failure` (chainable)."""
+
+    def __init__(self, name: str, on_done: Callable[[Task[Any]], None]) -> None:
+        self.name = name
+        self._on_done = on_done
+        self._success: list[Callable[[T], None]] = []
+        self._failure: list[Callable[[BaseException], None]] = []
+        self._outcome: tuple[object, BaseException | None] | None = None
+        self.relay = _Relay(self)
+
+    def success(self, callback: Callable[[T], None]) -> Task[T]:
+        """Call ``callback(result)`` on the GUI thread when ``fn`` returns (at once if it already has)."""
+        self._success.append(callback)
+        if self._outcome is not None and self._outcome[1] is None:
+            callback(self._outcome[0])  # type: ignore[arg-type]  # the result of fn, which returns T
+        return self
+
+    def failure(self, callback: Callable[[BaseException], None]) -> Task[T]:
+        """Call ``callback(exception)`` on the GUI thread when ``fn`` raises. Unhandled failures are logged."""
+        self._failure.append(callback)
+        if self._outcome is not None and self._outcome[1] is not None:
+            callback(self._outcome[1])
+        return self
+
+    @property
+    def done(self) -> bool:
+        return self._outcome is not None
+
+    def _deliver(self, result: object, error: BaseException | None) -> None:
+        self._outcome = (result, error)
+        try:
+            if error is None:
+                for callback in self._success:
+                    callback(result)  # type: ignore[arg-type]  # see success()
+            elif self._failure:
+                for failure in self._failure:
+                    failure(error)
+            else:
+                log.error("background task %s failed", self.name, exc_info=error)
+        finally:
+            self._on_done(self)
+
+
+class BackgroundRunner:
+    """A small thread pool whose results come back to the GUI thread. One per application (composition root)."""
+
+    def __init__(self, max_workers: int = 4) -> None:
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="background")
+        self._running: set[Task[Any]] = set()  # keeps tasks (and their relays) alive until delivered
+
+    def run(self, fn: Callable[..., T], *args: object, name: str = "") -> Task[T]:
+        """Run ``fn(*args)`` on a worker thread. Call from the GUI thread."""
+        task: Task[T] = Task(name or getattr(fn, "__qualname__", repr(fn)), self._running.discard)
+        self._running.add(task)
+        future = self._pool.submit(fn, *args)
+
+        def _done(fut: concurrent.futures.Future[T]) -> None:  # worker thread: only emit
+            error = fut.exception()
+            task.relay.finished.emit(None if error else fut.result(), error)
+
+        future.add_done_callback(_done)
+        return task
+
+    @property
+    def pending(self) -> int:
+        return len(self._running)
+
+    def shutdown(self) -> None:
+        """Stop accepting work; running calls finish in the background (their results are dropped)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,59 @@
+"""``python -m app.demo`` (what ``./demo.sh`` runs): the AgentDesk demo on this machine.
+
+Today the demo runs the desktop client's shell. Each part of the product adds its service to :func:`services` (the
+hub on SQLite with demo data, Kamailio with demo agents, a simulated caller, signing the client in); see
+``app/demo/orchestrator.py`` for the interface.
+
+Without a screen (no ``DISPLAY``/``WAYLAND_DISPLAY``) the client runs on a virtual X display and the demo saves a
+screenshot instead of waiting for a window nobody can see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from app.demo.orchestrator import ROOT, Demo, DemoError, DemoService, VirtualDisplay
+
+
+def services(*, headless: bool) -> list[DemoService]:
+    """The demo's services in start order. Add yours here."""
+    result: list[DemoService] = []
+    if headless:
+        result.append(VirtualDisplay())
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="demo", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="start everything, wait for the window, stop (smoke test)")
+    parser.add_argument("--screenshot", type=Path, help="save a screenshot of the client window and stop")
+    parser.add_argument("--work-dir", type=Path, help="keep the demo's files here instead of a temporary directory")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.add_argument("client_args", nargs="*", help="extra arguments for the client (after --)")
+    args = parser.parse_args(argv)
+
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    client_args = list(args.client_args)
+    if args.check:
+        client_args.append("--exit-after-paint")
+    screenshot = args.screenshot
+    if headless and not args.check and screenshot is None:
+        screenshot = ROOT / "out" / "demo-screenshot.png"
+        print(f"[demo] no screen found: the client runs on a virtual display and the demo saves {screenshot}")
+    if screenshot is not None:
+        client_args += ["--screenshot", str(screenshot.resolve())]
+    try:
+        code = Demo(services(headless=headless), quiet=args.quiet).run(client_args, work_dir=args.work_dir)
+    except DemoError as exc:
+        print(f"demo: {exc}", file=sys.stderr)
+        return 1
+    if code == 0 and screenshot is not None:
+        print(f"[demo] screenshot saved: {screenshot}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

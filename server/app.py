@@ -1,0 +1,247 @@
+"""The FastAPI application: middleware (body limit, request id), error mapping to ``ErrorBody``, routers, and the
+background loop (presence flush, offline sweep, event pruning)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.protocol import API_PREFIX, PROTOCOL_VERSION, ErrorCode, FieldError
+from app.version import __version__
+from server.config import HubConfig
+from server.context import HubContext, build_context
+from server.db import is_sqlite, utcnow
+from server.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclasses.dataclass(frozen=True)
+class HubStatus:
+    version: str
+    protocol_version: int
+    min_client_version: str
+    instance: str
+    database: str
+    connections: int
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies above ``limit`` bytes with 413, whether announced by Content-Length or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = False
+                if too_big:
+                    await self._reject(send)
+                    return
+        received = 0
+        responded = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLargeError
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal responded
+            if message["type"] == "http.response.start":
+                responded = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLargeError:
+            if not responded:
+                await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        body = ApiError(413, ErrorCode.BODY_TOO_LARGE, f"request body larger than {self.limit} bytes").body()
+        response = JSONResponse(body, status_code=413)
+        await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+        await send({"type": "http.response.body", "body": response.body})
+
+
+class _BodyTooLargeError(Exception):
+    pass
+
+
+def _loc_to_field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(
+            exc.body(request.state.request_id if hasattr(request.state, "request_id") else None),
+            status_code=exc.status,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields: list[FieldError] = []
+        malformed = False
+        for err in exc.errors()[:50]:
+            kind = str(err.get("type", "invalid"))
+            loc = tuple(err.get("loc", ()))
+            if kind == "json_invalid" or (kind in ("model_attributes_type", "dataclass_type") and len(loc) <= 1):
+                malformed = True
+                loc = ("body",)
+            fields.append(FieldError(_loc_to_field(loc), kind, str(err.get("msg", ""))[:200]))
+        if malformed:
+            error = ApiError(
+                400, ErrorCode.MALFORMED, "the request body is not valid JSON of the expected shape", fields=fields
+            )
+        else:
+            error = ApiError(422, ErrorCode.VALIDATION, "invalid input", fields=fields)
+        return JSONResponse(error.body(getattr(request.state, "request_id", None)), status_code=error.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {
+            404: ErrorCode.NOT_FOUND,
+            405: ErrorCode.METHOD_NOT_ALLOWED,
+            401: ErrorCode.UNAUTHENTICATED,
+            403: ErrorCode.FORBIDDEN,
+            413: ErrorCode.BODY_TOO_LARGE,
+            415: ErrorCode.UNSUPPORTED_MEDIA,
+        }.get(exc.status_code, ErrorCode.MALFORMED if exc.status_code < 500 else ErrorCode.INTERNAL)
+        error = ApiError(exc.status_code, code, str(exc.detail)[:200])
+        return JSONResponse(
+            error.body(getattr(request.state, "request_id", None)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        rid = getattr(request.state, "request_id", None)
+        log.error("internal error on %s %s (request %s)", request.method, request.url.path, rid, exc_info=exc)
+        error = ApiError(500, ErrorCode.INTERNAL, "internal error; the hub log has details")
+        return JSONResponse(error.body(rid), status_code=500)
+
+
+async def _background(ctx: HubContext) -> None:
+    """Presence flush, offline sweep and event pruning, every ``sweep_interval_s``."""
+    last_prune = 0.0
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(ctx.config.sweep_interval_s)
+        try:
+            seen, ctx.seen = ctx.seen, {}
+            await run_in_threadpool(_sweep_once, ctx, seen)
+            if loop.time() - last_prune > 60:
+                last_prune = loop.time()
+                await run_in_threadpool(_prune_once, ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background sweep failed; retrying")
+
+
+def _sweep_once(ctx: HubContext, seen: dict[int, Any]) -> None:
+    with ctx.sessions() as db:
+        if seen:
+            ctx.states.seen(db, seen)
+            db.commit()
+        ctx.states.sweep(db, utcnow())
+        db.commit()
+
+
+def _prune_once(ctx: HubContext) -> None:
+    with ctx.sessions() as db:
+        ctx.bus.prune(db, ctx.config.replay_window_s)
+        db.commit()
+
+
+def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
+    from server.routes import agents, auth, ws
+
+    ctx = ctx or build_context(config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.bus.start(asyncio.get_running_loop())
+        task = asyncio.create_task(_background(ctx), name="hub-background")
+        log.info("hub %s ready (instance %s)", __version__, ctx.instance_id)
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            ctx.bus.stop()
+            ctx.engine.dispose()
+
+    app = FastAPI(
+        title="AgentDesk hub",
+        version=__version__,
+        description="Accounts, teams, agent states, tickets, knowledge base and live push for AgentDesk clients.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+
+    @app.middleware("http")
+    async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
+        request.state.request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
+        response = await call_next(request)
+        response.headers["X-Request-Id"] = request.state.request_id
+        return response
+
+    _install_error_handlers(app)
+
+    @app.get(f"{API_PREFIX}/status", response_model=HubStatus, tags=["hub"])
+    def status() -> HubStatus:
+        """Liveness and versions; no sign-in needed."""
+        return HubStatus(
+            version=__version__,
+            protocol_version=PROTOCOL_VERSION,
+            min_client_version=config.min_client_version,
+            instance=ctx.instance_id,
+            database="sqlite" if is_sqlite(config.database_url) else "postgresql",
+            connections=len(ctx.bus.hub),
+        )
+
+    for module in (auth, agents):
+        app.include_router(module.build_router(ctx), prefix=API_PREFIX)
+    app.include_router(ws.build_router(ctx))
+    app.add_middleware(BodyLimitMiddleware, limit=config.max_body_bytes)
+    return app

@@ -1,0 +1,360 @@
+"""Agent states, supervisor commands, broadcasts, team policies and metrics, health reports."""
+
+# No `from __future__ import annotations`: FastAPI must evaluate the closure-local Annotated aliases.
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.protocol import (
+    AgentMetrics,
+    AgentState,
+    AgentStatus,
+    Broadcast,
+    BroadcastRequest,
+    EventType,
+    FieldError,
+    ForceStateCommand,
+    HealthReport,
+    HealthReportSubmit,
+    Role,
+    StateChangeRequest,
+    StateHistoryEntry,
+    TeamMetrics,
+    TeamPolicy,
+    from_wire,
+    to_wire,
+)
+from server.auth import Principal
+from server.context import HubContext
+from server.db import AgentStateHistory, CallRecord, HealthReportRow, Team, User, utcnow
+from server.db import Broadcast as BroadcastRow
+from server.errors import field_error, forbidden, not_found, validation_error
+from server.push import Audience
+from server.routes.deps import db_dependency, principal_dependency, require_admin, require_team_access, wire
+from server.states import policy_json, team_policy
+
+_ERRORS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
+
+
+def build_router(ctx: HubContext) -> APIRouter:
+    router = APIRouter(tags=["agents"])
+    get_db = db_dependency(ctx)
+    current = principal_dependency(ctx)
+    DB = Annotated[Session, Depends(get_db)]  # noqa: N806 - a type alias for FastAPI dependencies
+    Me = Annotated[Principal, Depends(current)]  # noqa: N806 - a type alias for FastAPI dependencies
+
+    def _user(db: Session, me: Principal) -> User:
+        user = db.get(User, me.user_id)
+        if user is None:
+            raise not_found("user")
+        return user
+
+    def _mark_seen(me: Principal) -> None:
+        ctx.seen[me.user_id] = utcnow()
+
+    # -- own state --------------------------------------------------------------------------------------
+    @router.get("/agents/me/state", response_model=AgentStatus, responses=_ERRORS)
+    def my_state(me: Me, db: DB) -> JSONResponse:
+        status = ctx.states.status(db, _user(db, me))
+        db.commit()
+        return wire(status)
+
+    @router.put("/agents/me/state", response_model=AgentStatus, responses=_ERRORS)
+    def change_my_state(body: StateChangeRequest, me: Me, db: DB) -> JSONResponse:
+        if body.reason is not None and len(body.reason) > 64:
+            raise field_error("reason", "too_long", "at most 64 characters")
+        if body.call_id is not None and not 1 <= len(body.call_id) <= 128:
+            raise field_error("call_id", "invalid", "1..128 characters")
+        status = ctx.states.request(db, me, body)
+        db.commit()
+        _mark_seen(me)
+        return wire(status)
+
+    @router.post("/agents/me/heartbeat", status_code=204, responses=_ERRORS)
+    def heartbeat(me: Me) -> Response:
+        _mark_seen(me)
+        return Response(status_code=204)
+
+    @router.get("/agents/me/policy", response_model=TeamPolicy, responses=_ERRORS)
+    def my_policy(me: Me, db: DB) -> JSONResponse:
+        return wire(ctx.states.policy_for(db, _user(db, me)))
+
+    # -- supervisors -----------------------------------------------------------------------------------
+    @router.get("/teams/{team_id}/agents", response_model=list[AgentStatus], responses=_ERRORS)
+    def team_board(team_id: int, me: Me, db: DB) -> JSONResponse:
+        require_team_access(me, team_id)
+        board = ctx.states.team_board(db, team_id)
+        db.commit()
+        return wire(board)
+
+    @router.post("/agents/{agent_id}/force", response_model=AgentStatus, responses=_ERRORS)
+    def force(agent_id: int, body: ForceStateCommand, me: Me, db: DB) -> JSONResponse:
+        if body.reason is not None and len(body.reason) > 64:
+            raise field_error("reason", "too_long", "at most 64 characters")
+        status = ctx.states.force(db, me, agent_id, body.state, body.reason)
+        db.commit()
+        return wire(status)
+
+    @router.get("/agents/{agent_id}/state", response_model=AgentStatus, responses=_ERRORS)
+    def agent_state(agent_id: int, me: Me, db: DB) -> JSONResponse:
+        agent = db.get(User, agent_id)
+        if agent is None:
+            raise not_found("agent")
+        if agent_id != me.user_id:
+            if agent.team_id is None:
+                raise forbidden("not your team")
+            require_team_access(me, agent.team_id)
+        status = ctx.states.status(db, agent)
+        db.commit()
+        return wire(status)
+
+    @router.get("/agents/{agent_id}/history", response_model=list[StateHistoryEntry], responses=_ERRORS)
+    def history(
+        agent_id: int,
+        me: Me,
+        db: DB,
+        since: datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    ) -> JSONResponse:
+        agent = db.get(User, agent_id)
+        if agent is None:
+            raise not_found("agent")
+        if agent_id != me.user_id:
+            if agent.team_id is None:
+                raise forbidden("not your team")
+            require_team_access(me, agent.team_id)
+        query = select(AgentStateHistory).where(AgentStateHistory.user_id == agent_id)
+        if since is not None:
+            query = query.where(AgentStateHistory.started_at >= _aware(since))
+        rows = db.scalars(query.order_by(AgentStateHistory.id.desc()).limit(limit))
+        return wire(
+            [
+                StateHistoryEntry(
+                    agent_id=r.user_id,
+                    state=AgentState(r.state),
+                    reason=r.reason,
+                    started_at=r.started_at,
+                    ended_at=r.ended_at,
+                    cause=r.cause,  # type: ignore[arg-type]
+                    changed_by=r.changed_by,
+                    call_id=r.call_id,
+                )
+                for r in rows
+            ]
+        )
+
+    # -- team policy -------------------------------------------------------------------------------------
+    @router.get("/teams/{team_id}/policy", response_model=TeamPolicy, responses=_ERRORS)
+    def get_policy(team_id: int, me: Me, db: DB) -> JSONResponse:
+        if me.team_id != team_id and me.role is not Role.ADMIN:
+            raise forbidden("not your team")
+        team = db.get(Team, team_id)
+        if team is None:
+            raise not_found("team")
+        return wire(team_policy(team, ctx.config.offline_grace_s))
+
+    @router.put("/teams/{team_id}/policy", response_model=TeamPolicy, responses=_ERRORS)
+    def put_policy(team_id: int, body: TeamPolicy, me: Me, db: DB) -> JSONResponse:
+        require_admin(me)
+        team = db.get(Team, team_id)
+        if team is None:
+            raise not_found("team")
+        errors: list[FieldError] = []
+        if body.offline_grace_s < 60 and not ctx.config.allow_short_timers:
+            errors.append(FieldError("offline_grace_s", "too_small", "at least 60 seconds"))
+        if not 0 <= body.wrap_up.seconds <= 3600:
+            errors.append(FieldError("wrap_up.seconds", "out_of_range", "0..3600"))
+        codes = [r.code for r in body.reasons]
+        if len(set(codes)) != len(codes):
+            errors.append(FieldError("reasons", "duplicate", "reason codes must be unique"))
+        if errors:
+            raise validation_error(errors)
+        team.policy = policy_json(body)
+        policy = team_policy(team, ctx.config.offline_grace_s)
+        ctx.bus.emit(db, EventType.POLICY_UPDATED, policy, Audience(team_id=team_id, team_min_role=Role.AGENT))
+        db.commit()
+        return wire(policy)
+
+    # -- broadcasts ----------------------------------------------------------------------------------------
+    @router.post("/broadcasts", response_model=Broadcast, status_code=201, responses=_ERRORS)
+    def broadcast(body: BroadcastRequest, me: Me, db: DB) -> JSONResponse:
+        team_id = body.team_id if body.team_id is not None else me.team_id
+        if team_id is None:
+            raise field_error("team_id", "required", "no team to broadcast to")
+        require_team_access(me, team_id)
+        if db.get(Team, team_id) is None:
+            raise not_found("team")
+        text = body.text.strip()
+        if not 1 <= len(text) <= 1000:
+            raise field_error("text", "invalid", "1..1000 characters")
+        now = utcnow()
+        expires = _aware(body.expires_at)
+        if expires <= now or expires > now + timedelta(days=7):
+            raise field_error("expires_at", "out_of_range", "must be in the future, within 7 days")
+        row = BroadcastRow(team_id=team_id, text=text, sender_id=me.user_id, created_at=now, expires_at=expires)
+        db.add(row)
+        db.flush()
+        message = Broadcast(row.id, team_id, text, me.user_id, me.display_name, now, expires)
+        ctx.bus.emit(db, EventType.BROADCAST, message, Audience(team_id=team_id, team_min_role=Role.AGENT))
+        db.commit()
+        return wire(message, 201)
+
+    @router.get("/broadcasts", response_model=list[Broadcast], responses=_ERRORS)
+    def active_broadcasts(me: Me, db: DB) -> JSONResponse:
+        now = utcnow()
+        query = select(BroadcastRow).where(BroadcastRow.expires_at > now)
+        if me.role is not Role.ADMIN:
+            query = query.where(BroadcastRow.team_id == me.team_id)
+        out = []
+        for row in db.scalars(query.order_by(BroadcastRow.id)):
+            sender = db.get(User, row.sender_id)
+            out.append(
+                Broadcast(
+                    row.id,
+                    row.team_id,
+                    row.text,
+                    row.sender_id,
+                    sender.display_name if sender else "",
+                    row.created_at,
+                    row.expires_at,
+                )
+            )
+        return wire(out)
+
+    # -- metrics -------------------------------------------------------------------------------------------
+    @router.get("/teams/{team_id}/metrics", response_model=TeamMetrics, responses=_ERRORS)
+    def metrics(
+        team_id: int, me: Me, db: DB, since: datetime | None = None, until: datetime | None = None
+    ) -> JSONResponse:
+        require_team_access(me, team_id)
+        end = _aware(until) if until else utcnow()
+        start = _aware(since) if since else end - timedelta(hours=12)
+        if start >= end:
+            raise field_error("since", "out_of_range", "since must be before until")
+        return wire(_team_metrics(db, team_id, start, end))
+
+    # -- health reports --------------------------------------------------------------------------------------
+    @router.post("/health/reports", response_model=HealthReport, status_code=201, responses=_ERRORS)
+    def submit_health(body: HealthReportSubmit, me: Me, db: DB) -> JSONResponse:
+        if len(body.checks) > 100:
+            raise field_error("checks", "too_many", "at most 100 checks")
+        now = utcnow()
+        report = HealthReport(
+            agent_id=me.user_id,
+            agent_name=me.display_name,
+            team_id=me.team_id,
+            received_at=now,
+            verdict=body.verdict,
+            checks=[c for c in body.checks],
+            client_version=body.client_version[:32],
+            mos=body.mos,
+        )
+        row = db.get(HealthReportRow, me.user_id)
+        if row is None:
+            row = HealthReportRow(user_id=me.user_id, received_at=now, verdict=body.verdict.value, report={})
+            db.add(row)
+        row.received_at, row.verdict, row.report = now, body.verdict.value, to_wire(report)
+        ctx.bus.emit(
+            db,
+            EventType.HEALTH_REPORT,
+            report,
+            Audience(user_id=me.user_id, team_id=me.team_id, team_min_role=Role.SUPERVISOR),
+        )
+        db.commit()
+        return wire(report, 201)
+
+    @router.get("/teams/{team_id}/health", response_model=list[HealthReport], responses=_ERRORS)
+    def team_health(team_id: int, me: Me, db: DB) -> JSONResponse:
+        require_team_access(me, team_id)
+        rows = db.scalars(
+            select(HealthReportRow).join(User, User.id == HealthReportRow.user_id).where(User.team_id == team_id)
+        )
+        return wire([from_wire(HealthReport, r.report) for r in rows])
+
+    @router.get("/agents/{agent_id}/health", response_model=HealthReport, responses=_ERRORS)
+    def agent_health(agent_id: int, me: Me, db: DB) -> JSONResponse:
+        agent = db.get(User, agent_id)
+        if agent is None:
+            raise not_found("agent")
+        if agent_id != me.user_id:
+            if agent.team_id is None:
+                raise forbidden("not your team")
+            require_team_access(me, agent.team_id)
+        row = db.get(HealthReportRow, agent_id)
+        if row is None:
+            raise not_found("health report")
+        return wire(from_wire(HealthReport, row.report))
+
+    return router
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _team_metrics(db: Session, team_id: int, start: datetime, end: datetime) -> TeamMetrics:
+    agents = list(db.scalars(select(User).where(User.team_id == team_id, User.role == Role.AGENT.value)))
+    per_agent: list[AgentMetrics] = []
+    totals_time: dict[str, float] = {s.value: 0.0 for s in AgentState}
+    tot_offered = tot_handled = tot_missed = 0
+    tot_handle_s = 0.0
+    tot_handle_n = 0
+    for agent in agents:
+        times = {s.value: 0.0 for s in AgentState}
+        entries = db.scalars(
+            select(AgentStateHistory).where(
+                AgentStateHistory.user_id == agent.id,
+                AgentStateHistory.started_at < end,
+                (AgentStateHistory.ended_at.is_(None)) | (AgentStateHistory.ended_at > start),
+            )
+        )
+        for e in entries:
+            s = max(e.started_at, start)
+            t = min(e.ended_at or utcnow(), end)
+            if t > s:
+                times[e.state] = times.get(e.state, 0.0) + (t - s).total_seconds()
+        calls = list(
+            db.scalars(
+                select(CallRecord).where(
+                    CallRecord.user_id == agent.id, CallRecord.offered_at >= start, CallRecord.offered_at < end
+                )
+            )
+        )
+        offered = len(calls)
+        handled = sum(1 for c in calls if c.answered_at is not None)
+        missed = sum(1 for c in calls if c.missed)
+        handle = [c.handle_seconds for c in calls if c.handle_seconds is not None]
+        per_agent.append(
+            AgentMetrics(
+                agent_id=agent.id,
+                display_name=agent.display_name,
+                seconds_in_state=times,
+                calls_offered=offered,
+                calls_handled=handled,
+                missed_calls=missed,
+                answer_rate=handled / offered if offered else None,
+                average_handle_s=sum(handle) / len(handle) if handle else None,
+            )
+        )
+        for k, v in times.items():
+            totals_time[k] += v
+        tot_offered += offered
+        tot_handled += handled
+        tot_missed += missed
+        tot_handle_s += sum(handle)
+        tot_handle_n += len(handle)
+    totals = AgentMetrics(
+        agent_id=0,
+        display_name="team",
+        seconds_in_state=totals_time,
+        calls_offered=tot_offered,
+        calls_handled=tot_handled,
+        missed_calls=tot_missed,
+        answer_rate=tot_handled / tot_offered if tot_offered else None,
+        average_handle_s=tot_handle_s / tot_handle_n if tot_handle_n else None,
+    )
+    return TeamMetrics(team_id=team_id, since=start, until=end, agents=per_agent, totals=totals)

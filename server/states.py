@@ -1,0 +1,481 @@
+"""Agent states on the hub: the authority. Validates transitions with ``protocol.AGENT_TRANSITIONS`` and the team's
+wrap-up policy, records history and call records, applies supervisor commands, and sweeps presence and timers.
+
+All functions run inside the caller's transaction (worker thread) and emit ``agent.state`` events through the bus.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.protocol import (
+    AGENT_TRANSITIONS,
+    BUSY_STATES,
+    PENDING_TARGETS,
+    SUPERVISOR_TARGETS,
+    AgentState,
+    AgentStatus,
+    ErrorCode,
+    EventType,
+    FieldError,
+    ReasonCategory,
+    ReasonCode,
+    Role,
+    StateCause,
+    StateChangeRequest,
+    SystemReason,
+    TeamPolicy,
+    WrapUpMode,
+    WrapUpPolicy,
+    from_wire,
+    to_wire,
+)
+from server.auth import Principal
+from server.db import AgentStateHistory, AgentStateRow, CallRecord, Team, User, utcnow
+from server.errors import ApiError, forbidden, not_found, validation_error
+from server.push import Audience, EventBus
+
+log = logging.getLogger(__name__)
+
+#: Reasons the agent's own client may set (the others are the hub's).
+CLIENT_SYSTEM_REASONS = frozenset(
+    {SystemReason.SIGN_IN.value, SystemReason.MISSED_CALL.value, SystemReason.DEVICE.value}
+)
+
+DEFAULT_REASONS: list[ReasonCode] = [
+    ReasonCode("training", ReasonCategory.BUSY, "培训", "Training"),
+    ReasonCode("meeting", ReasonCategory.BUSY, "开会", "Meeting"),
+    ReasonCode("follow_up", ReasonCategory.BUSY, "工单跟进", "Ticket follow-up"),
+    ReasonCode("outbound", ReasonCategory.BUSY, "外呼回访", "Outbound callback"),
+    ReasonCode("break", ReasonCategory.BREAK, "小休", "Short break", 15),
+    ReasonCode("lunch", ReasonCategory.BREAK, "午餐", "Lunch", 60),
+    ReasonCode("restroom", ReasonCategory.BREAK, "洗手间", "Restroom", 10),
+]
+
+
+def team_policy(team: Team, default_grace_s: float) -> TeamPolicy:
+    raw: dict[str, Any] = dict(team.policy or {})
+    try:
+        reasons = [from_wire(ReasonCode, r) for r in raw.get("reasons", [])] or list(DEFAULT_REASONS)
+        wrap = from_wire(WrapUpPolicy, raw.get("wrap_up", {}))
+    except ValueError:
+        log.warning("team %s has a malformed policy; using defaults", team.id)
+        reasons, wrap = list(DEFAULT_REASONS), WrapUpPolicy()
+    return TeamPolicy(
+        team_id=team.id,
+        team_name=team.name,
+        reasons=reasons,
+        wrap_up=wrap,
+        offline_grace_s=int(raw.get("offline_grace_s", default_grace_s)),
+        ring_timeout_s=int(raw.get("ring_timeout_s", 20)),
+        auto_answer_delay_s=raw.get("auto_answer_delay_s"),
+    )
+
+
+def policy_json(policy: TeamPolicy) -> dict[str, Any]:
+    data: dict[str, Any] = to_wire(policy)
+    data.pop("team_id", None)
+    data.pop("team_name", None)
+    return data
+
+
+class StateService:
+    def __init__(self, bus: EventBus, default_grace_s: float, offline_after_s: float) -> None:
+        self.bus = bus
+        self.default_grace_s = default_grace_s
+        self.offline_after_s = offline_after_s
+
+    # -- reading ----------------------------------------------------------------------------------------
+    def row(self, db: Session, user: User) -> AgentStateRow:
+        row = db.get(AgentStateRow, user.id)
+        if row is None:
+            row = AgentStateRow(
+                user_id=user.id,
+                state=AgentState.SIGNED_OUT.value,
+                reason=None,
+                since=utcnow(),
+                version=1,
+                cause=StateCause.SYSTEM.value,
+                online=False,
+                wrap_up_extensions=0,
+            )
+            db.add(row)
+            db.flush()
+        return row
+
+    def status(self, db: Session, user: User, row: AgentStateRow | None = None) -> AgentStatus:
+        row = row or self.row(db, user)
+        changer = db.get(User, row.changed_by) if row.changed_by is not None else None
+        return AgentStatus(
+            agent_id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            team_id=user.team_id,
+            state=AgentState(row.state),
+            reason=row.reason,
+            since=row.since,
+            version=row.version,
+            pending_state=AgentState(row.pending_state) if row.pending_state else None,
+            pending_reason=row.pending_reason,
+            cause=StateCause(row.cause),
+            changed_by=row.changed_by,
+            changed_by_name=changer.display_name if changer else None,
+            online=row.online,
+            last_seen=row.last_seen,
+            call_id=row.call_id,
+            wrap_up_until=row.wrap_up_until,
+            wrap_up_extensions=row.wrap_up_extensions,
+        )
+
+    def policy_for(self, db: Session, user: User) -> TeamPolicy:
+        team = db.get(Team, user.team_id) if user.team_id is not None else None
+        if team is None:
+            return TeamPolicy(0, "", list(DEFAULT_REASONS), WrapUpPolicy(), int(self.default_grace_s))
+        return team_policy(team, self.default_grace_s)
+
+    def team_board(self, db: Session, team_id: int) -> list[AgentStatus]:
+        users = db.scalars(
+            select(User).where(User.team_id == team_id, User.role == Role.AGENT.value, User.active.is_(True))
+        )
+        return [self.status(db, u) for u in users]
+
+    # -- changing -----------------------------------------------------------------------------------------
+    def _validate_reason(self, policy: TeamPolicy, reason: str | None, *, by_hub: bool, field: str = "reason") -> str:
+        if reason is None:
+            raise validation_error([FieldError(field, "required", "a reason is required for not ready")])
+        codes = {r.code for r in policy.reasons if r.category is not ReasonCategory.SYSTEM}
+        if reason in codes or reason in CLIENT_SYSTEM_REASONS:
+            return reason
+        if by_hub and reason in {r.value for r in SystemReason}:
+            return reason
+        raise validation_error([FieldError(field, "invalid_choice", f"unknown reason code {reason[:40]!r}")])
+
+    def request(self, db: Session, me: Principal, req: StateChangeRequest) -> AgentStatus:
+        """The agent's own change (or its softphone's call events)."""
+        user = db.get(User, me.user_id)
+        if user is None:
+            raise not_found("agent")
+        if user.role != Role.AGENT.value and user.role != Role.SUPERVISOR.value:
+            raise forbidden("only agents and supervisors have an agent state")
+        row = self.row(db, user)
+        if req.expected_version is not None and req.expected_version != row.version:
+            raise ApiError(
+                409,
+                ErrorCode.CONFLICT,
+                "the state changed meanwhile",
+                details={"current": to_wire(self.status(db, user, row))},
+            )
+        policy = self.policy_for(db, user)
+        current = AgentState(row.state)
+        now = utcnow()
+
+        if req.pending:
+            if current not in BUSY_STATES and current is not AgentState.WRAP_UP:
+                raise ApiError(409, ErrorCode.INVALID_TRANSITION, "a pending state needs a call in progress")
+            if req.state is None:
+                row.pending_state = row.pending_reason = None
+            else:
+                if req.state not in PENDING_TARGETS:
+                    raise validation_error([FieldError("state", "invalid_choice", "not a possible next state")])
+                reason = (
+                    self._validate_reason(policy, req.reason, by_hub=False)
+                    if req.state is AgentState.NOT_READY
+                    else None
+                )
+                row.pending_state, row.pending_reason = req.state.value, reason
+            return self._commit_change(db, user, row, cause=StateCause.AGENT, actor=me.user_id, history=False)
+
+        target = req.state
+        if target is None:
+            raise validation_error([FieldError("state", "required", "state is required unless pending is set")])
+        if target not in AGENT_TRANSITIONS[current]:
+            raise ApiError(
+                409,
+                ErrorCode.INVALID_TRANSITION,
+                f"cannot go from {current.value} to {target.value}",
+                details={"current": to_wire(self.status(db, user, row))},
+            )
+        new_reason: str | None = None
+        if target is AgentState.NOT_READY:
+            new_reason = self._validate_reason(policy, req.reason, by_hub=False)
+        wrap = policy.wrap_up
+        if current is AgentState.WRAP_UP and target is AgentState.WRAP_UP:
+            if not req.extend_wrap_up:
+                raise ApiError(409, ErrorCode.INVALID_TRANSITION, "already in wrap-up")
+            if row.wrap_up_extensions >= wrap.max_extensions and wrap.mode is not WrapUpMode.OPTIONAL:
+                raise ApiError(409, ErrorCode.INVALID_TRANSITION, "no wrap-up extension left")
+            base = max(row.wrap_up_until or now, now)
+            row.wrap_up_until = base + timedelta(seconds=wrap.extension_seconds)
+            row.wrap_up_extensions += 1
+            return self._commit_change(db, user, row, cause=StateCause.AGENT, actor=me.user_id, history=False)
+        if (
+            current is AgentState.WRAP_UP
+            and wrap.mode is WrapUpMode.TIMED_NO_EARLY_EXIT
+            and row.wrap_up_until is not None
+            and now < row.wrap_up_until
+        ):
+            raise ApiError(
+                409,
+                ErrorCode.INVALID_TRANSITION,
+                "wrap-up cannot end before its timer",
+                details={"wrap_up_until": row.wrap_up_until.isoformat()},
+            )
+        if (
+            current is AgentState.ON_CALL
+            and target in (AgentState.READY, AgentState.NOT_READY)
+            and wrap.mode is not WrapUpMode.OPTIONAL
+        ):
+            raise ApiError(409, ErrorCode.INVALID_TRANSITION, "this team's policy requires wrap-up after a call")
+        if target in (AgentState.RINGING,) and not req.call_id:
+            raise validation_error([FieldError("call_id", "required", "ringing needs the call id")])
+        cause = StateCause.CALL if target in (AgentState.RINGING, AgentState.ON_CALL, AgentState.WRAP_UP) else None
+        if current in (AgentState.RINGING, AgentState.ON_CALL) and target is not AgentState.ON_CALL:
+            cause = StateCause.CALL
+        self._apply(db, user, row, target, new_reason, cause or StateCause.AGENT, me.user_id, req.call_id, policy, now)
+        return self._commit_change(db, user, row, cause=cause or StateCause.AGENT, actor=me.user_id)
+
+    def force(self, db: Session, me: Principal, agent_id: int, target: AgentState, reason: str | None) -> AgentStatus:
+        """A supervisor's command. Own team only (admins: any)."""
+        if not me.is_supervisor:
+            raise forbidden("only supervisors can change another agent's state")
+        agent = db.get(User, agent_id)
+        if agent is None or agent.role != Role.AGENT.value:
+            raise not_found("agent")
+        if me.role is not Role.ADMIN and (me.team_id is None or agent.team_id != me.team_id):
+            raise forbidden("this agent is not in your team")
+        if target not in SUPERVISOR_TARGETS:
+            raise validation_error(
+                [FieldError("state", "invalid_choice", "supervisors can force ready, not ready or sign out")]
+            )
+        policy = self.policy_for(db, agent)
+        if target is AgentState.NOT_READY:
+            reason = self._validate_reason(policy, reason or SystemReason.SUPERVISOR.value, by_hub=True)
+        elif target is AgentState.SIGNED_OUT:
+            reason = SystemReason.SUPERVISOR.value
+        else:
+            reason = None
+        row = self.row(db, agent)
+        current = AgentState(row.state)
+        if current is AgentState.SIGNED_OUT and target is not AgentState.SIGNED_OUT:
+            raise ApiError(409, ErrorCode.INVALID_TRANSITION, "the agent is signed out; only the agent can sign in")
+        if current in BUSY_STATES:
+            row.pending_state, row.pending_reason = target.value, reason
+            row.cause, row.changed_by = StateCause.SUPERVISOR.value, me.user_id
+            return self._commit_change(db, agent, row, cause=StateCause.SUPERVISOR, actor=me.user_id, history=False)
+        self._apply(db, agent, row, target, reason, StateCause.SUPERVISOR, me.user_id, None, policy, utcnow())
+        return self._commit_change(db, agent, row, cause=StateCause.SUPERVISOR, actor=me.user_id)
+
+    def system_change(
+        self, db: Session, agent: User, target: AgentState, reason: str | None, *, pending_if_busy: bool = True
+    ) -> AgentStatus | None:
+        row = self.row(db, agent)
+        current = AgentState(row.state)
+        if current is target:
+            return None
+        if pending_if_busy and current is AgentState.ON_CALL:
+            if row.pending_state == target.value:
+                return None
+            row.pending_state, row.pending_reason = target.value, reason
+            return self._commit_change(db, agent, row, cause=StateCause.SYSTEM, actor=None, history=False)
+        self._apply(db, agent, row, target, reason, StateCause.SYSTEM, None, None, self.policy_for(db, agent), utcnow())
+        return self._commit_change(db, agent, row, cause=StateCause.SYSTEM, actor=None)
+
+    def _apply(
+        self,
+        db: Session,
+        user: User,
+        row: AgentStateRow,
+        target: AgentState,
+        reason: str | None,
+        cause: StateCause,
+        actor: int | None,
+        call_id: str | None,
+        policy: TeamPolicy,
+        now: datetime,
+    ) -> None:
+        current = AgentState(row.state)
+        self._record_call(db, user, row, current, target, call_id, now)
+        # close the open history entry, open the new one
+        open_entry = db.scalar(
+            select(AgentStateHistory)
+            .where(AgentStateHistory.user_id == user.id, AgentStateHistory.ended_at.is_(None))
+            .order_by(AgentStateHistory.id.desc())
+            .limit(1)
+        )
+        if open_entry is not None:
+            open_entry.ended_at = now
+        if target in (AgentState.RINGING,):
+            row.call_id = call_id
+        elif target in (AgentState.READY, AgentState.NOT_READY, AgentState.SIGNED_OUT):
+            row.call_id = None
+        if target is AgentState.WRAP_UP and current is not AgentState.WRAP_UP:
+            row.wrap_up_until = now + timedelta(seconds=policy.wrap_up.seconds)
+            row.wrap_up_extensions = 0
+        elif target is not AgentState.WRAP_UP:
+            row.wrap_up_until = None
+            row.wrap_up_extensions = 0
+        if target not in BUSY_STATES and target is not AgentState.WRAP_UP:
+            row.pending_state = row.pending_reason = None
+        row.state = target.value
+        row.reason = reason if target in (AgentState.NOT_READY, AgentState.SIGNED_OUT) else None
+        row.since = now
+        row.cause = cause.value
+        row.changed_by = actor
+        db.add(
+            AgentStateHistory(
+                user_id=user.id,
+                team_id=user.team_id,
+                state=target.value,
+                reason=row.reason,
+                started_at=now,
+                ended_at=None,
+                cause=cause.value,
+                changed_by=actor,
+                call_id=row.call_id,
+            )
+        )
+
+    def _record_call(
+        self,
+        db: Session,
+        user: User,
+        row: AgentStateRow,
+        current: AgentState,
+        target: AgentState,
+        call_id: str | None,
+        now: datetime,
+    ) -> None:
+        if target is AgentState.RINGING and call_id:
+            existing = db.scalar(select(CallRecord).where(CallRecord.user_id == user.id, CallRecord.call_id == call_id))
+            if existing is None:
+                db.add(CallRecord(call_id=call_id, user_id=user.id, team_id=user.team_id, offered_at=now))
+            return
+        if row.call_id is None:
+            return
+        record = db.scalar(select(CallRecord).where(CallRecord.user_id == user.id, CallRecord.call_id == row.call_id))
+        if record is None:
+            return
+        if current is AgentState.RINGING:
+            if target is AgentState.ON_CALL:
+                record.answered_at = now
+            else:
+                record.missed = True
+                record.ended_at = now
+        elif current is AgentState.ON_CALL and target is not AgentState.ON_CALL:
+            record.ended_at = now
+            if target is not AgentState.WRAP_UP:
+                record.wrap_up_ended_at = now
+        elif current is AgentState.WRAP_UP and target is not AgentState.WRAP_UP:
+            record.wrap_up_ended_at = now
+        if record.answered_at is not None and record.wrap_up_ended_at is not None:
+            record.handle_seconds = (record.wrap_up_ended_at - record.answered_at).total_seconds()
+
+    def _commit_change(
+        self, db: Session, user: User, row: AgentStateRow, *, cause: StateCause, actor: int | None, history: bool = True
+    ) -> AgentStatus:
+        # cause/changed_by were set by _apply (or explicitly for pending-only changes); history by _apply.
+        del cause, actor, history
+        row.version += 1
+        db.flush()
+        status = self.status(db, user, row)
+        self.bus.emit(db, EventType.AGENT_STATE, status, self.audience(user))
+        return status
+
+    @staticmethod
+    def audience(user: User) -> Audience:
+        return Audience(user_id=user.id, team_id=user.team_id, team_min_role=Role.SUPERVISOR)
+
+    # -- presence ---------------------------------------------------------------------------------------
+    def seen(self, db: Session, user_ids: dict[int, datetime]) -> list[AgentStatus]:
+        """Record heartbeats (batched); agents coming back online emit an event."""
+        changed: list[AgentStatus] = []
+        for uid, at in user_ids.items():
+            user = db.get(User, uid)
+            if user is None or user.role == Role.ADMIN.value:
+                continue
+            row = self.row(db, user)
+            row.last_seen = max(at, row.last_seen) if row.last_seen else at
+            if not row.online:
+                row.online = True
+                row.offline_since = None
+                row.version += 1
+                db.flush()
+                status = self.status(db, user, row)
+                self.bus.emit(db, EventType.AGENT_STATE, status, self.audience(user))
+                changed.append(status)
+        return changed
+
+    def sweep(self, db: Session, now: datetime) -> int:
+        """Offline detection, forced sign-out after the grace, and wrap-up timers. Safe to run in every process:
+        each change is a conditional update on the current row."""
+        changes = 0
+        limit = now - timedelta(seconds=self.offline_after_s)
+        rows = db.scalars(select(AgentStateRow).where(AgentStateRow.online.is_(True), AgentStateRow.last_seen < limit))
+        for row in list(rows):
+            user = db.get(User, row.user_id)
+            if user is None:
+                continue
+            row.online = False
+            row.offline_since = row.last_seen or now
+            row.version += 1
+            db.flush()
+            self.bus.emit(db, EventType.AGENT_STATE, self.status(db, user, row), self.audience(user))
+            changes += 1
+        offline = db.scalars(
+            select(AgentStateRow).where(
+                AgentStateRow.online.is_(False), AgentStateRow.state != AgentState.SIGNED_OUT.value
+            )
+        )
+        for row in list(offline):
+            user = db.get(User, row.user_id)
+            if user is None:
+                continue
+            since = row.offline_since or row.last_seen
+            if since is None:
+                continue
+            grace = self.policy_for(db, user).offline_grace_s
+            if (now - since).total_seconds() >= grace and self.system_change(
+                db, user, AgentState.SIGNED_OUT, SystemReason.OFFLINE.value
+            ):
+                changes += 1
+        timed = db.scalars(
+            select(AgentStateRow).where(
+                AgentStateRow.state == AgentState.WRAP_UP.value,
+                AgentStateRow.wrap_up_until < now - timedelta(seconds=2),
+            )
+        )
+        for row in list(timed):
+            user = db.get(User, row.user_id)
+            if user is None:
+                continue
+            policy = self.policy_for(db, user)
+            if policy.wrap_up.mode is WrapUpMode.OPTIONAL:
+                continue  # optional wrap-up has no enforced end
+            target = AgentState(row.pending_state) if row.pending_state else AgentState.READY
+            reason = row.pending_reason if target is AgentState.NOT_READY else None
+            self._apply(db, user, row, target, reason, StateCause.SYSTEM, None, None, policy, now)
+            self._commit_change(db, user, row, cause=StateCause.SYSTEM, actor=None)
+            changes += 1
+        return changes
+
+    def sign_out_for_takeover(self, db: Session, user: User) -> None:
+        row = self.row(db, user)
+        if row.state != AgentState.SIGNED_OUT.value:
+            self._apply(
+                db,
+                user,
+                row,
+                AgentState.SIGNED_OUT,
+                SystemReason.SESSION_REPLACED.value,
+                StateCause.SYSTEM,
+                None,
+                None,
+                self.policy_for(db, user),
+                utcnow(),
+            )
+            self._commit_change(db, user, row, cause=StateCause.SYSTEM, actor=None)

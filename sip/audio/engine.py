@@ -1,0 +1,602 @@
+"""The operating-system half of the audio bridge: device choice, the two half-duplex streams, and the queues.
+
+``AudioEngine`` knows nothing of pjsua2: pjmedia's side (``sip/audio/pjport.py``) only calls ``read_mic_frame()``
+and ``write_speaker_frame()``, so a native pjproject build with real sound devices can replace the whole package
+behind ``CallAudio`` without touching the call code.
+
+Threads (none of them ever waits for another on the audio path):
+
+- **pjmedia clock thread** (a pjlib thread, 50 Hz while a call is connected): ``read_mic_frame`` /
+  ``write_speaker_frame`` — one ``deque`` pop/push each.
+- **PortAudio input / output threads** (one per stream, created by PortAudio's ALSA, WASAPI or Core Audio host
+  API): ``_on_input`` / ``_on_output`` — one ``deque`` push/pop, a ``bytes`` copy and a few counters. They never
+  touch pjsua2 objects, so they need no ``libRegisterThread``.
+- **audio-control thread** (ours): every open, close, device switch and hot-plug re-selection runs here, one
+  at a time, so the GUI thread never waits for PortAudio (opening a PulseAudio stream can take 10–300 ms) and no
+  lock is needed between control operations. Public control methods queue work and return a ``Future``.
+- **audio-hotplug thread** (the backend's watcher): only queues a ``refresh`` on the control thread.
+
+``on_event`` is called on the control thread; ``app/`` marshals it to the GUI (queued signal).
+
+Latency and floors (measured with ``bench/audio_bridge.py`` through PulseAudio, see ``docs/audio.md``): a 20 ms
+frame per callback, ``OUTPUT_LATENCY`` asked of PortAudio, a speaker queue that re-buffers to 1 frame after an
+underrun, and a microphone queue of 1 frame; stale microphone audio is trimmed when a call is answered.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+
+from sip.audio import policy, sounds
+from sip.audio.backends import DeviceBackend, OsStream, Watcher
+from sip.audio.framequeue import FrameQueue
+from sip.audio.model import (
+    FRAME_BYTES,
+    FRAME_MS,
+    SILENCE,
+    ActiveDeviceChanged,
+    AudioDevice,
+    AudioError,
+    AudioErrorKind,
+    AudioEvent,
+    AudioProblem,
+    AudioSettings,
+    BridgeStats,
+    ChangeReason,
+    DeviceInventory,
+    DevicesChanged,
+    Role,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# PortAudio's 'low' latency on ALSA's pulse pcm is 40 ms; below that the pulse plugin cannot keep up. These are
+# the values the benchmark and the busy-GUI test settled on (docs/audio.md, "Latency").
+OUTPUT_LATENCY = 0.04
+INPUT_LATENCY = 0.02
+#: Output callbacks are ignored for xrun counting while a stream starts (PulseAudio primes its buffer).
+WARMUP_S = 1.0
+
+
+class _Stream:
+    """One open OS stream with the device it is on and when it started."""
+
+    def __init__(self, stream: OsStream, device: AudioDevice | None) -> None:
+        self.stream = stream
+        self.device = device
+        self.started = time.monotonic()
+
+    def close(self) -> None:
+        _close(self.stream)
+
+
+class _Playback:
+    """A sound played from memory on its own output stream (ringtone, test sound); the callback only slices."""
+
+    def __init__(self, pcm: bytes, loop: bool) -> None:
+        usable = len(pcm) - len(pcm) % FRAME_BYTES
+        self.pcm = pcm[:usable] or SILENCE
+        self.loop = loop
+        self.pos = 0
+        self.done = threading.Event()
+        self.stream: OsStream | None = None
+        self.device: AudioDevice | None = None
+
+    def attach(self, stream: OsStream, device: AudioDevice | None) -> None:
+        self.stream = stream
+        self.device = device
+
+    def callback(self, outdata: Any, _frames: int, _time_info: Any, _status: Any) -> None:
+        if self.pos >= len(self.pcm):
+            if not self.loop:
+                outdata[:] = SILENCE
+                self.done.set()
+                return
+            self.pos = 0
+        outdata[:] = self.pcm[self.pos : self.pos + FRAME_BYTES]
+        self.pos += FRAME_BYTES
+
+    def close(self) -> None:
+        if self.stream is not None:
+            _close(self.stream)
+            self.stream = None
+        self.done.set()
+
+
+class AudioEngine:
+    """Devices, streams and queues of the talk path, plus the microphone level meter and in-call cues.
+
+    Control methods are safe from any thread; they run on the engine's control thread and return Futures.
+    """
+
+    def __init__(
+        self,
+        backend: DeviceBackend,
+        settings: AudioSettings | None = None,
+        on_event: Callable[[AudioEvent], None] | None = None,
+        *,
+        output_latency: float = OUTPUT_LATENCY,
+        input_latency: float = INPUT_LATENCY,
+        speaker_target: int = 1,
+        mic_target: int = 1,
+    ) -> None:
+        self.backend = backend
+        self._settings = settings or AudioSettings()
+        self._on_event = on_event
+        self.output_latency = output_latency
+        self.input_latency = input_latency
+        self._speaker_q = FrameQueue(target=speaker_target, capacity=speaker_target + 6)
+        self._mic_q = FrameQueue(target=mic_target, capacity=mic_target + 6)
+        self._inventory = DeviceInventory()
+        self._selected: dict[Role, AudioDevice | None] = dict.fromkeys(Role)
+        self._input: _Stream | None = None
+        self._output: _Stream | None = None
+        self._wanted_open = False  # a call wants the talk streams
+        self._watcher: Watcher | None = None
+        self._last_mic = SILENCE
+        self._last_out_cb = 0.0
+        self._last_in_cb = 0.0
+        self._max_out_gap = 0.0
+        self._max_in_gap = 0.0
+        self._out_flags = 0
+        self._in_flags = 0
+        self._cue: collections.deque[bytes] = collections.deque()
+        self._ring: _Playback | None = None
+        self._side_streams: set[_Stream | _Playback] = set()
+        self._commands: queue.SimpleQueue[tuple[Callable[[], Any], concurrent.futures.Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._control = threading.Thread(target=self._control_loop, name="audio-control", daemon=True)
+        self._control.start()
+        self._closed = False
+
+    # ------------------------------------------------------------------ control thread plumbing
+    def _control_loop(self) -> None:
+        while True:
+            item = self._commands.get()
+            if item is None:
+                return
+            fn, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+    def _submit(self, fn: Callable[[], T]) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        if self._closed:
+            future.set_exception(RuntimeError("audio engine shut down"))
+            return future
+        self._commands.put((fn, future))
+        return future
+
+    def _emit(self, event: AudioEvent) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:
+            log.exception("audio event handler failed")
+
+    # ------------------------------------------------------------------ public control API
+    def start(self) -> concurrent.futures.Future[DeviceInventory]:
+        """List devices, choose them, and start watching for hot-plug."""
+        return self._submit(self._do_start)
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop watching, close every stream, stop the control thread (idempotent)."""
+        if self._closed:
+            return
+        done = self._submit(self._do_shutdown)
+        self._closed = True
+        try:
+            done.result(timeout)
+        finally:
+            self._commands.put(None)
+            self._control.join(timeout)
+
+    def refresh(self) -> concurrent.futures.Future[DeviceInventory]:
+        """Re-list devices and re-apply the choice (the hot-plug watcher calls this)."""
+        return self._submit(lambda: self._do_refresh(ChangeReason.PLUGGED))
+
+    def set_settings(self, settings: AudioSettings) -> concurrent.futures.Future[None]:
+        """New choice or priority list: re-applied at once, switching open streams without dropping the call."""
+        policy.compile_patterns(settings.priority)  # raise BAD_PATTERN here, in the caller's thread
+        policy.compile_patterns(settings.ringer_priority)
+
+        def apply() -> None:
+            self._settings = settings
+            self._reselect(ChangeReason.SETTINGS)
+
+        return self._submit(apply)
+
+    def open_call_audio(self) -> concurrent.futures.Future[None]:
+        """Open and start both talk streams (call this at *ringing*: a PulseAudio output can take a while to
+        start). Idempotent."""
+
+        def do() -> None:
+            self._wanted_open = True
+            self._open_streams()
+
+        return self._submit(do)
+
+    def trim_stale(self) -> concurrent.futures.Future[int]:
+        """At answer: drop microphone audio queued while ringing (it would arrive late) and old speaker audio."""
+
+        def do() -> int:
+            self._speaker_q.reset()
+            return self._mic_q.clear(keep=self._mic_q.target)
+
+        return self._submit(do)
+
+    def close_call_audio(self) -> concurrent.futures.Future[None]:
+        """Close the talk streams (no call left): no audio threads run while idle."""
+
+        def do() -> None:
+            self._wanted_open = False
+            self._close_streams()
+
+        return self._submit(do)
+
+    # ------------------------------------------------------------------ ringer, cues, test sounds
+    def start_ringing(self, pcm: bytes | None = None) -> concurrent.futures.Future[None]:
+        """Loop the ringtone on the ring device (by default the system's speaker, not the headset)."""
+
+        def do() -> None:
+            if self._ring is not None:
+                return
+            sound = pcm if pcm is not None else sounds.load("ring")
+            self._ring = self._start_playback(Role.RINGER, _scale(sound, self._settings.ring_volume), loop=True)
+
+        return self._submit(do)
+
+    def stop_ringing(self) -> concurrent.futures.Future[None]:
+        def do() -> None:
+            ring, self._ring = self._ring, None
+            if ring is not None:
+                ring.close()
+
+        return self._submit(do)
+
+    @property
+    def ringing(self) -> bool:
+        return self._ring is not None
+
+    def call_waiting_tone(self) -> None:
+        """Mix the call-waiting signal into the headset (a second call arrived during a call)."""
+        self.play_cue(sounds.load("call_waiting"))
+
+    def play_sound(self, pcm: bytes, role: Role = Role.SPEAKER) -> concurrent.futures.Future[None]:
+        """Play 16 kHz mono PCM once on the device of ``role``; the Future resolves when it has been heard."""
+        finished: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def do() -> None:
+            playback = self._start_playback(role, pcm, loop=False)
+            if playback is None:
+                finished.set_exception(AudioError(AudioErrorKind.NO_OUTPUT_DEVICE))
+                return
+            self._side_streams.add(playback)
+
+            def wait() -> None:
+                playback.done.wait(len(pcm) / 32000 + 5.0)
+                self._submit(lambda: self._close_side(playback)).add_done_callback(lambda _f: finished.set_result(None))
+
+            threading.Thread(target=wait, name="audio-playback-wait", daemon=True).start()
+
+        self._submit(do).add_done_callback(lambda f: _forward_error(f, finished))
+        return finished
+
+    def record(self, seconds: float) -> concurrent.futures.Future[bytes]:
+        """Record ``seconds`` from the microphone (the settings page's "record 3 s and play back")."""
+        result: concurrent.futures.Future[bytes] = concurrent.futures.Future()
+        wanted = int(seconds * 1000 / FRAME_MS)
+        frames: list[bytes] = []
+        done = threading.Event()
+
+        def on_input(indata: Any, _frames: int, _time_info: Any, _status: Any) -> None:
+            frame = bytes(indata)
+            self._last_mic = frame
+            if len(frames) < wanted:
+                frames.append(frame)
+            elif not done.is_set():
+                done.set()
+
+        def do() -> None:
+            device = self._selected[Role.MICROPHONE]
+            stream = self.backend.open_input(device, on_input, self.input_latency)
+            stream.start()
+            holder = _Stream(stream, device)
+            self._side_streams.add(holder)
+
+            def wait() -> None:
+                done.wait(seconds + 10.0)
+                self._submit(lambda: self._close_side(holder)).add_done_callback(
+                    lambda _f: result.set_result(b"".join(frames))
+                )
+
+            threading.Thread(target=wait, name="audio-record-wait", daemon=True).start()
+
+        self._submit(do).add_done_callback(lambda f: _forward_error(f, result))
+        return result
+
+    def _start_playback(self, role: Role, pcm: bytes, loop: bool) -> _Playback | None:
+        device = self._selected[role]
+        playback = _Playback(pcm, loop)
+        try:
+            stream = self.backend.open_output(device, playback.callback, self.output_latency, role="event")
+        except AudioError as exc:
+            self._emit(AudioProblem(exc, role))
+            if device is None:
+                return None
+            device = None
+            try:
+                stream = self.backend.open_output(None, playback.callback, self.output_latency, role="event")
+            except AudioError as exc2:
+                self._emit(AudioProblem(exc2, role))
+                return None
+        playback.attach(stream, device)
+        stream.start()
+        return playback
+
+    def _close_side(self, holder: _Stream | _Playback) -> None:
+        self._side_streams.discard(holder)
+        holder.close()
+
+    # ------------------------------------------------------------------ state (any thread)
+    @property
+    def settings(self) -> AudioSettings:
+        return self._settings
+
+    @property
+    def inventory(self) -> DeviceInventory:
+        return self._inventory
+
+    def selected(self, role: Role) -> AudioDevice | None:
+        return self._selected[role]
+
+    def active_device(self, role: Role) -> AudioDevice | None:
+        """The device a talk stream is open on right now (None when closed or on the system default)."""
+        stream = self._input if role is Role.MICROPHONE else self._output if role is Role.SPEAKER else None
+        return stream.device if stream is not None else None
+
+    @property
+    def streams_open(self) -> bool:
+        return self._input is not None and self._output is not None
+
+    def headset_present(self) -> bool:
+        return policy.headset_present(self._inventory, self._settings)
+
+    def auto_answer_allowed(self) -> bool:
+        """The auto-answer guard: False while the configured headset is absent (see ``policy``)."""
+        return policy.auto_answer_allowed(self._inventory, self._settings)
+
+    def mic_level(self) -> float:
+        """Peak level of the latest microphone frame, 0.0–1.0 (poll it from the GUI, e.g. every 50 ms)."""
+        # Computed here, on the caller's (GUI) thread, from the latest frame: nothing extra on the audio threads.
+        peak = int(np.max(np.abs(np.frombuffer(self._last_mic, dtype=np.int16).astype(np.int32))))
+        return min(1.0, peak / 32767)
+
+    def stats(self) -> BridgeStats:
+        stats = BridgeStats(capture=self._mic_q.stats, playback=self._speaker_q.stats)
+        stats.capture.os_flags = self._in_flags
+        stats.playback.os_flags = self._out_flags
+        stats.max_output_gap = self._max_out_gap
+        stats.max_input_gap = self._max_in_gap
+        stats.output_latency = self._output.stream.latency if self._output else 0.0
+        stats.input_latency = self._input.stream.latency if self._input else 0.0
+        return stats
+
+    def queue_depths(self) -> tuple[int, int]:
+        """(microphone, speaker) frames queued right now."""
+        return len(self._mic_q), len(self._speaker_q)
+
+    def reset_stats(self) -> None:
+        """Zero the counters (e.g. after call set-up, to measure only the call)."""
+        self._mic_q.stats.__init__()  # type: ignore[misc]
+        self._speaker_q.stats.__init__()  # type: ignore[misc]
+        self._max_out_gap = self._max_in_gap = 0.0
+        self._out_flags = self._in_flags = 0
+
+    # ------------------------------------------------------------------ data path: pjmedia clock thread
+    def read_mic_frame(self) -> bytes:
+        """One 20 ms frame for the call (silence when the microphone has nothing yet)."""
+        frame = self._mic_q.pop()
+        return SILENCE if frame is None else frame
+
+    def write_speaker_frame(self, frame: bytes) -> None:
+        """One 20 ms frame from the call, to be played."""
+        if self._output is not None and len(frame) == FRAME_BYTES:
+            self._speaker_q.push(frame)
+
+    def play_cue(self, pcm: bytes) -> None:
+        """Mix a short cue (16 kHz mono int16, e.g. the call-waiting tone) into the talk output."""
+        for i in range(0, len(pcm) - FRAME_BYTES + 1, FRAME_BYTES):
+            self._cue.append(pcm[i : i + FRAME_BYTES])
+
+    # ------------------------------------------------------------------ data path: PortAudio threads
+    def _on_input(self, indata: Any, _frames: int, _time_info: Any, status: Any) -> None:
+        now = time.monotonic()
+        last, self._last_in_cb = self._last_in_cb, now
+        stream = self._input
+        if stream is not None and now - stream.started > WARMUP_S:
+            if last and now - last > self._max_in_gap:
+                self._max_in_gap = now - last
+            if status:
+                self._in_flags += 1
+        frame = bytes(indata)
+        self._last_mic = frame
+        self._mic_q.push(frame)
+
+    def _on_output(self, outdata: Any, _frames: int, _time_info: Any, status: Any) -> None:
+        now = time.monotonic()
+        last, self._last_out_cb = self._last_out_cb, now
+        stream = self._output
+        if stream is not None and now - stream.started > WARMUP_S:
+            if last and now - last > self._max_out_gap:
+                self._max_out_gap = now - last
+            if status:
+                self._out_flags += 1
+        frame = self._speaker_q.pop()
+        if self._cue:
+            frame = _mix(frame or SILENCE, self._cue.popleft())
+        outdata[:] = SILENCE if frame is None else frame
+
+    # ------------------------------------------------------------------ control thread internals
+    def _do_start(self) -> DeviceInventory:
+        try:
+            self._inventory = self.backend.inventory()
+        except AudioError as exc:
+            self._emit(AudioProblem(exc))
+            raise
+        self._emit(DevicesChanged(self._inventory))
+        self._reselect(ChangeReason.STARTUP)
+        if self._watcher is None:
+            self._watcher = self.backend.watch(self._on_hotplug)
+        return self._inventory
+
+    def _on_hotplug(self) -> None:
+        """On the watcher's thread: only queue the work."""
+        if not self._closed:
+            self._submit(lambda: self._do_refresh(ChangeReason.PLUGGED))
+
+    def _do_shutdown(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        self._wanted_open = False
+        self._close_streams()
+        if self._ring is not None:
+            self._ring.close()
+            self._ring = None
+        for holder in list(self._side_streams):
+            self._close_side(holder)
+
+    def _do_refresh(self, reason: ChangeReason) -> DeviceInventory:
+        try:
+            inventory = self.backend.inventory()
+        except AudioError as exc:
+            self._emit(AudioProblem(exc))
+            return self._inventory
+        if inventory != self._inventory:
+            self._inventory = inventory
+            self._emit(DevicesChanged(inventory))
+        self._reselect(reason)
+        return inventory
+
+    def _reselect(self, reason: ChangeReason) -> None:
+        """Apply the policy to the current inventory; switch open streams whose device changed."""
+        for role in Role:
+            old = self._selected[role]
+            new = policy.choose(self._inventory, self._settings, role)
+            gone = old is not None and self._inventory.find(old.id, role.direction) is None
+            if new == old:
+                continue
+            why = ChangeReason.FALLBACK if gone else reason
+            if gone and old is not None:
+                self._emit(AudioProblem(AudioError(AudioErrorKind.DEVICE_GONE, old.id), role))
+            if new is None:
+                kind = AudioErrorKind.NO_INPUT_DEVICE if role is Role.MICROPHONE else AudioErrorKind.NO_OUTPUT_DEVICE
+                self._emit(AudioProblem(AudioError(kind), role))
+            self._selected[role] = new
+            log.info("%s: %s -> %s (%s)", role.value, old and old.id, new and new.id, why.value)
+            self._emit(ActiveDeviceChanged(role, new, why))
+            if self._wanted_open and role is not Role.RINGER:
+                self._switch(role)
+
+    def _open_one(self, role: Role) -> _Stream | None:
+        device = self._selected[role]
+        try:
+            if role is Role.MICROPHONE:
+                stream = self.backend.open_input(device, self._on_input, self.input_latency)
+            else:
+                stream = self.backend.open_output(device, self._on_output, self.output_latency)
+            wrapped = _Stream(stream, device)
+            stream.start()
+        except AudioError as exc:
+            self._emit(AudioProblem(exc, role))
+            if device is None:
+                return None
+            # The chosen device refused: the call goes on on the system default.
+            try:
+                if role is Role.MICROPHONE:
+                    stream = self.backend.open_input(None, self._on_input, self.input_latency)
+                else:
+                    stream = self.backend.open_output(None, self._on_output, self.output_latency)
+                wrapped = _Stream(stream, None)
+                stream.start()
+            except AudioError as exc2:
+                self._emit(AudioProblem(exc2, role))
+                return None
+        return wrapped
+
+    def _open_streams(self) -> None:
+        if self._output is None:
+            self._speaker_q.reset()
+            self._output = self._open_one(Role.SPEAKER)
+        if self._input is None:
+            self._mic_q.reset()
+            self._input = self._open_one(Role.MICROPHONE)
+
+    def _close_streams(self) -> None:
+        for attr in ("_input", "_output"):
+            wrapped: _Stream | None = getattr(self, attr)
+            setattr(self, attr, None)
+            if wrapped is not None:
+                _close(wrapped.stream)
+        self._speaker_q.reset()
+        self._mic_q.reset()
+        self._cue.clear()
+
+    def _switch(self, role: Role) -> None:
+        """Move one talk stream to the newly selected device; the call and the other direction carry on."""
+        attr = "_input" if role is Role.MICROPHONE else "_output"
+        old: _Stream | None = getattr(self, attr)
+        if old is not None and old.device == self._selected[role]:
+            return
+        # Close first: two output streams popping the same queue would split the audio between devices.
+        setattr(self, attr, None)
+        if old is not None:
+            _close(old.stream)
+        setattr(self, attr, self._open_one(role))
+
+
+def _close(stream: OsStream) -> None:
+    try:
+        stream.abort()  # drop what is buffered: faster than stop() and nothing of value is lost
+    except Exception:
+        log.debug("abort failed", exc_info=True)
+    try:
+        stream.close()
+    except Exception:
+        log.debug("close failed", exc_info=True)
+
+
+def _mix(a: bytes, b: bytes) -> bytes:
+    """Add two int16 frames with saturation (only while a cue plays; ~5 µs with numpy)."""
+    mixed = np.frombuffer(a, dtype=np.int16).astype(np.int32) + np.frombuffer(b, dtype=np.int16)
+    return bytes(np.clip(mixed, -32768, 32767).astype(np.int16).tobytes())
+
+
+def _scale(pcm: bytes, volume: float) -> bytes:
+    """Scale int16 PCM by ``volume`` (0.0–1.0), done once before a sound starts."""
+    samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) * max(0.0, min(1.0, volume))
+    return bytes(samples.astype(np.int16).tobytes())
+
+
+def _forward_error(step: concurrent.futures.Future[None], outcome: concurrent.futures.Future[Any]) -> None:
+    """When the control-thread step of a longer operation failed, fail the operation's Future too."""
+    error = step.exception()
+    if error is not None and not outcome.done():
+        outcome.set_exception(error)

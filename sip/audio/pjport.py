@@ -1,0 +1,183 @@
+"""The pjsua2 half of the bridge: one long-lived ``AudioMediaPort`` between pjmedia's conference bridge and the
+``AudioEngine``; and ``BridgedCallAudio``, the small interface the call code talks to.
+
+pjsua2 runs on the null sound device (the installable ``pjsua2-python`` wheel has none), so its media clock thread
+pulls and pushes 20 ms frames of 16 kHz mono through this port:
+
+- ``onFrameRequested`` (what the call sends): a frame from the microphone queue, or silence;
+- ``onFrameReceived`` (what the call receives): into the speaker queue.
+
+Both run on pjmedia's ``clock`` thread (a pjlib thread; Python may be called there without registration), take
+well under a millisecond, never block, and catch every exception without keeping its traceback (a traceback would
+keep the SWIG ``MediaFrame`` alive past ``libDestroy()`` and abort the process at exit).
+
+The port is created **once** per endpoint: deleting it while the media clock runs crashes pjmedia, and creating
+one per call exhausts conference slots. ``destroy()`` follows the only order that survived 600/600 runs:
+``setNoDev()`` → drop the port → ``setNullDev()``, before the endpoint's ``libDestroy()``.
+
+Threads: ``connect``/``disconnect``/``destroy`` and every ``BridgedCallAudio`` method run on the thread that owns
+pjsua2 (the call code's); the engine's control operations they trigger are queued to its own thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any, Protocol
+
+import pjsua2 as pj
+
+from sip.audio.engine import AudioEngine
+from sip.audio.model import CHANNELS, FRAME_BYTES, FRAME_MS, SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+
+class CallAudio(Protocol):
+    """What the call code needs from any audio implementation (this bridge, or a native build's sound device).
+
+    ``media`` is the call's ``pj.AudioMedia`` (from ``call.getAudioMedia(-1)`` in ``onCallMediaState``); it never
+    leaves ``sip/``.
+    """
+
+    def incoming_ringing(self) -> None: ...
+
+    def outgoing_started(self) -> None: ...
+
+    def answered(self) -> None: ...
+
+    def media_active(self, media: Any) -> None: ...
+
+    def media_inactive(self, media: Any) -> None: ...
+
+    def call_waiting(self) -> None: ...
+
+    def call_ended(self, calls_left: int, ringing_left: int) -> None: ...
+
+    def auto_answer_allowed(self) -> bool: ...
+
+    def shutdown(self) -> None: ...
+
+
+class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]  # SWIG class, untyped
+    """The pjmedia side. Only the two callbacks run on the clock thread."""
+
+    def __init__(self, engine: AudioEngine) -> None:
+        super().__init__()
+        self._engine = engine
+        self.errors = 0
+
+    def onFrameRequested(self, frame: Any) -> None:  # noqa: N802  (pjsua2 API)
+        try:
+            frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
+            frame.buf = pj.ByteVector(self._engine.read_mic_frame())
+            frame.size = FRAME_BYTES
+        except Exception:
+            self._failed()
+
+    def onFrameReceived(self, frame: Any) -> None:  # noqa: N802  (pjsua2 API)
+        try:
+            if frame.type == pj.PJMEDIA_FRAME_TYPE_AUDIO and frame.size == FRAME_BYTES:
+                self._engine.write_speaker_frame(bytes(frame.buf))
+        except Exception:
+            self._failed()
+
+    def _failed(self) -> None:
+        self.errors += 1
+        if self.errors <= 5:
+            # A string, not exc_info: a kept traceback would hold the MediaFrame past libDestroy().
+            log.error("audio port callback failed:\n%s", traceback.format_exc())
+
+
+class PjAudioBridge:
+    """Owns the endpoint's single bridge port. Create it after ``libStart()``; ``destroy()`` before ``libDestroy()``."""
+
+    def __init__(self, engine: AudioEngine, name: str = "agentdesk-bridge") -> None:
+        self.engine = engine
+        fmt = pj.MediaFormatAudio()
+        fmt.type = pj.PJMEDIA_TYPE_AUDIO
+        fmt.clockRate = SAMPLE_RATE
+        fmt.channelCount = CHANNELS
+        fmt.bitsPerSample = 16
+        fmt.frameTimeUsec = FRAME_MS * 1000
+        self._port: _BridgePort | None = _BridgePort(engine)
+        self._port.createPort(name, fmt)
+        self._connected: list[Any] = []
+
+    @property
+    def callback_errors(self) -> int:
+        return self._port.errors if self._port is not None else 0
+
+    def connect(self, media: Any) -> None:
+        """Wire a call's audio both ways (redo in every ``onCallMediaState``: hold/unhold re-creates its port)."""
+        if self._port is None:
+            return
+        media.startTransmit(self._port)
+        self._port.startTransmit(media)
+        self._connected.append(media)
+
+    def disconnect(self, media: Any) -> None:
+        if self._port is None:
+            return
+        for m in list(self._connected):
+            if m is media:
+                self._connected.remove(m)
+        try:
+            media.stopTransmit(self._port)
+            self._port.stopTransmit(media)
+        except pj.Error as exc:  # the call's port is already gone
+            log.debug("disconnect: %s", exc.info())
+
+    def destroy(self) -> None:
+        """Drop the port safely (idempotent). Must run before ``libDestroy()``."""
+        if self._port is None:
+            return
+        self._connected.clear()
+        adm = pj.Endpoint.instance().audDevManager()
+        adm.setNoDev()  # stop the media clock so no callback runs while the port goes away
+        self._port = None
+        adm.setNullDev()
+
+
+class BridgedCallAudio:
+    """``CallAudio`` over the bridge: the ringer on the ring device, the talk path through the engine."""
+
+    def __init__(self, engine: AudioEngine, bridge: PjAudioBridge) -> None:
+        self.engine = engine
+        self.bridge = bridge
+
+    def incoming_ringing(self) -> None:
+        self.engine.start_ringing()
+        self.engine.open_call_audio()  # early: a PulseAudio output can take a while to start
+
+    def outgoing_started(self) -> None:
+        self.engine.open_call_audio()
+
+    def answered(self) -> None:
+        self.engine.stop_ringing()
+        self.engine.trim_stale()
+
+    def media_active(self, media: Any) -> None:
+        self.bridge.connect(media)
+
+    def media_inactive(self, media: Any) -> None:
+        self.bridge.disconnect(media)
+
+    def call_waiting(self) -> None:
+        self.engine.call_waiting_tone()
+
+    def call_ended(self, calls_left: int, ringing_left: int) -> None:
+        if ringing_left == 0:
+            self.engine.stop_ringing()
+        if calls_left == 0:
+            self.engine.close_call_audio()
+
+    def auto_answer_allowed(self) -> bool:
+        return self.engine.auto_answer_allowed()
+
+    def shutdown(self) -> None:
+        """Before ``libDestroy()``: close the talk streams and drop the port. The engine itself belongs to whoever
+        built it (the composition root), which shuts it down after the SIP side."""
+        self.engine.stop_ringing()
+        self.engine.close_call_audio().result(10)
+        self.bridge.destroy()

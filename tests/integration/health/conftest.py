@@ -1,0 +1,6 @@
+"""Fixtures for the health-check integration tests (re-exported so pytest finds them)."""
+
+from tests.helpers.kamailio import kamailio_lab
+from tests.helpers.pulse import pulse, pulse_server
+
+__all__ = ["kamailio_lab", "pulse", "pulse_server"]

@@ -1,0 +1,268 @@
+"""AudioEngine with a fake backend: selection, hot-plug re-apply, switching and fallback of open streams,
+the data path, the ringer and test sounds. The real PortAudio/PulseAudio path is in tests/integration/audio."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sip.audio.backends import RawCallback
+from sip.audio.engine import AudioEngine
+from sip.audio.model import (
+    FRAME_BYTES,
+    SILENCE,
+    ActiveDeviceChanged,
+    AudioDevice,
+    AudioError,
+    AudioErrorKind,
+    AudioEvent,
+    AudioProblem,
+    AudioSettings,
+    ChangeReason,
+    DeviceInventory,
+    Direction,
+    Role,
+)
+
+pytestmark = pytest.mark.unit
+
+SPK = AudioDevice("builtin_out", "Built-in Audio", Direction.OUTPUT, True)
+MIC = AudioDevice("builtin_in", "Built-in Audio", Direction.INPUT, True)
+J_OUT = AudioDevice("jabra_out", "Jabra Evolve2 65", Direction.OUTPUT)
+J_IN = AudioDevice("jabra_in", "Jabra Evolve2 65", Direction.INPUT)
+
+
+class FakeStream:
+    def __init__(self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str) -> None:
+        self.device, self.callback, self.kind, self.role = device, callback, kind, role
+        self.active = False
+        self.closed = False
+        self.latency = 0.04
+
+    def start(self) -> None:
+        self.active = True
+
+    def stop(self) -> None:
+        self.active = False
+
+    def abort(self) -> None:
+        self.active = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeWatcher:
+    def __init__(self, on_change: Callable[[], None]) -> None:
+        self.on_change = on_change
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class FakeBackend:
+    name = "fake"
+
+    def __init__(self, *devices: AudioDevice) -> None:
+        self.devices = list(devices)
+        self.streams: list[FakeStream] = []
+        self.refuse: set[str] = set()
+        self.watcher: FakeWatcher | None = None
+
+    def inventory(self) -> DeviceInventory:
+        return DeviceInventory(
+            tuple(d for d in self.devices if d.direction is Direction.INPUT),
+            tuple(d for d in self.devices if d.direction is Direction.OUTPUT),
+        )
+
+    def _open(self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str) -> FakeStream:
+        if device is not None and device.id in self.refuse:
+            raise AudioError(AudioErrorKind.OPEN_FAILED, device.id)
+        stream = FakeStream(device, callback, kind, role)
+        self.streams.append(stream)
+        return stream
+
+    def open_input(self, device: AudioDevice | None, callback: RawCallback, latency: float) -> FakeStream:
+        return self._open(device, callback, "input", "phone")
+
+    def open_output(
+        self, device: AudioDevice | None, callback: RawCallback, latency: float, role: str = "phone"
+    ) -> FakeStream:
+        return self._open(device, callback, "output", role)
+
+    def watch(self, on_change: Callable[[], None]) -> FakeWatcher:
+        self.watcher = FakeWatcher(on_change)
+        return self.watcher
+
+    def live(self, kind: str, role: str = "phone") -> list[FakeStream]:
+        return [s for s in self.streams if s.kind == kind and s.role == role and not s.closed]
+
+
+@pytest.fixture
+def setup() -> Any:
+    backend = FakeBackend(SPK, MIC, J_OUT, J_IN)
+    events: list[AudioEvent] = []
+    engine = AudioEngine(backend, AudioSettings(priority=("Jabra",)), events.append)
+    engine.start().result(5)
+    yield backend, engine, events
+    engine.shutdown()
+
+
+def sync(engine: AudioEngine) -> None:
+    """Wait until the control thread has run everything queued so far."""
+    engine.trim_stale().result(5)
+
+
+def test_startup_selects_by_priority_and_ringer_on_laptop(setup: Any) -> None:
+    _backend, engine, events = setup
+    assert engine.selected(Role.SPEAKER) == J_OUT
+    assert engine.selected(Role.MICROPHONE) == J_IN
+    assert engine.selected(Role.RINGER) == SPK
+    assert ActiveDeviceChanged(Role.SPEAKER, J_OUT, ChangeReason.STARTUP) in events
+    assert engine.auto_answer_allowed()
+
+
+def test_talk_streams_open_on_chosen_devices_and_close(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.open_call_audio().result(5)
+    assert [s.device for s in backend.live("output")] == [J_OUT]
+    assert [s.device for s in backend.live("input")] == [J_IN]
+    assert engine.streams_open
+    engine.close_call_audio().result(5)
+    assert backend.live("output") == []
+    assert backend.live("input") == []
+
+
+def test_data_path_mic_to_call_and_call_to_speaker(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.open_call_audio().result(5)
+    (inp,) = backend.live("input")
+    (out,) = backend.live("output")
+    tone = bytes(range(256)) * 2 + bytes(128)
+    inp.callback(tone, 320, None, 0)
+    assert engine.read_mic_frame() == tone
+    assert engine.read_mic_frame() == SILENCE  # empty: silence, never blocks
+    engine.write_speaker_frame(tone)
+    buf = bytearray(FRAME_BYTES)
+    out.callback(buf, 320, None, 0)
+    assert bytes(buf) == tone
+    assert engine.mic_level() > 0.0
+
+
+def test_hotplug_unplug_falls_back_mid_call_and_replug_returns(setup: Any) -> None:
+    backend, engine, events = setup
+    engine.open_call_audio().result(5)
+    backend.devices = [SPK, MIC]
+    backend.watcher.on_change()  # what the libpulse watcher does on its thread
+    sync(engine)
+    assert engine.selected(Role.SPEAKER) == SPK
+    assert [s.device for s in backend.live("output")] == [SPK]
+    assert [s.device for s in backend.live("input")] == [MIC]
+    assert ActiveDeviceChanged(Role.SPEAKER, SPK, ChangeReason.FALLBACK) in events
+    assert any(
+        isinstance(e, AudioProblem) and e.error.kind is AudioErrorKind.DEVICE_GONE and e.role is Role.SPEAKER
+        for e in events
+    )
+    assert not engine.auto_answer_allowed()
+    backend.devices = [SPK, MIC, J_OUT, J_IN]
+    backend.watcher.on_change()
+    sync(engine)
+    assert [s.device for s in backend.live("output")] == [J_OUT]
+    assert ActiveDeviceChanged(Role.SPEAKER, J_OUT, ChangeReason.PLUGGED) in events
+    assert engine.auto_answer_allowed()
+
+
+def test_switch_by_settings_keeps_the_other_direction(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.open_call_audio().result(5)
+    (mic_stream,) = backend.live("input")
+    engine.set_settings(AudioSettings(priority=("Jabra",), speaker=SPK.id)).result(5)
+    assert [s.device for s in backend.live("output")] == [SPK]
+    assert backend.live("input") == [mic_stream]  # untouched
+
+
+def test_device_that_refuses_falls_back_to_default(setup: Any) -> None:
+    backend, engine, events = setup
+    backend.refuse.add(J_OUT.id)
+    engine.open_call_audio().result(5)
+    assert [s.device for s in backend.live("output")] == [None]  # the system default
+    assert any(isinstance(e, AudioProblem) and e.error.kind is AudioErrorKind.OPEN_FAILED for e in events)
+
+
+def test_no_devices_at_all_is_reported(setup: Any) -> None:
+    backend, engine, events = setup
+    backend.devices = []
+    engine.refresh().result(5)
+    kinds = {e.error.kind for e in events if isinstance(e, AudioProblem)}
+    assert {AudioErrorKind.NO_OUTPUT_DEVICE, AudioErrorKind.NO_INPUT_DEVICE} <= kinds
+
+
+def test_bad_pattern_rejected_in_callers_thread(setup: Any) -> None:
+    _, engine, _ = setup
+    with pytest.raises(AudioError) as info:
+        engine.set_settings(AudioSettings(priority=("[",)))
+    assert info.value.kind is AudioErrorKind.BAD_PATTERN
+
+
+def test_ringer_loops_on_ring_device(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.start_ringing(b"\x00\x10" * 320 * 3).result(5)
+    (ring,) = backend.live("output", role="event")
+    assert ring.device == SPK
+    buf = bytearray(FRAME_BYTES)
+    for _ in range(10):  # loops forever
+        ring.callback(buf, 320, None, 0)
+    assert bytes(buf) != SILENCE
+    engine.stop_ringing().result(5)
+    assert backend.live("output", role="event") == []
+
+
+def test_play_sound_resolves_when_played(setup: Any) -> None:
+    backend, engine, _ = setup
+    done = engine.play_sound(b"\x01\x00" * 320 * 2)
+    sync(engine)
+    (stream,) = backend.live("output", role="event")
+    buf = bytearray(FRAME_BYTES)
+    for _ in range(3):
+        stream.callback(buf, 320, None, 0)
+    done.result(5)
+    assert stream.closed
+
+
+def test_record_collects_seconds_from_microphone(setup: Any) -> None:
+    backend, engine, _ = setup
+    result = engine.record(0.1)
+    sync(engine)
+    (stream,) = backend.live("input")
+    assert stream.device == J_IN
+
+    def feed() -> None:
+        for i in range(10):
+            stream.callback(bytes([i]) * FRAME_BYTES, 320, None, 0)
+
+    threading.Thread(target=feed).start()
+    data = result.result(5)
+    assert len(data) == 5 * FRAME_BYTES
+
+
+def test_call_waiting_cue_is_mixed_into_the_headset(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.open_call_audio().result(5)
+    (out,) = backend.live("output")
+    engine.call_waiting_tone()
+    buf = bytearray(FRAME_BYTES)
+    out.callback(buf, 320, None, 0)
+    assert bytes(buf) != SILENCE
+
+
+def test_shutdown_stops_watcher_and_streams(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.open_call_audio().result(5)
+    engine.start_ringing().result(5)
+    engine.shutdown()
+    assert backend.watcher.stopped
+    assert all(s.closed for s in backend.streams)
