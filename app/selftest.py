@@ -164,6 +164,14 @@ def check_resources() -> str:
     return f"{len(files)} files (" + ", ".join(f"{n} .{k}" for k, n in sorted(kinds.items())) + ")"
 
 
+def check_sounds() -> str:
+    """Every bundled sound (ring tone, call waiting, test tone) loads and is in the format the audio engine plays."""
+    from sip.audio import sounds
+
+    total = sum(len(sounds.load(name)) for name in sounds.NAMES)
+    return f"{len(sounds.NAMES)} sounds, {total // 1024} KiB of PCM"
+
+
 def core_checks() -> list[tuple[str, Check]]:
     return [
         ("imports", check_imports),
@@ -171,6 +179,7 @@ def core_checks() -> list[tuple[str, Check]]:
         ("keyring", check_keyring),
         ("config", check_config),
         ("resources", check_resources),
+        ("sounds", check_sounds),
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.version import __version__
 
@@ -38,7 +39,44 @@ def dispatch(argv: Sequence[str]) -> int | None:
         from ui import selftest
 
         return selftest.run(as_json=args.json)
+    if args.diagnostics:
+        return write_diagnostics(Path(args.diagnostics))
     return None
+
+
+def write_diagnostics(target: Path) -> int:
+    """``agentdesk --diagnostics FILE``: the same bundle as Help → Save diagnostics bundle, from what is on disk.
+
+    Used when the client will not start, or by IT over a remote shell. Includes the installation self-test (its own
+    process, so the pjsua2 start/stop does not disturb a running client's endpoint).
+    """
+    from app import diagnostics, selftest
+    from app.config import load_config
+    from app.logs import default_log_dir
+    from ui.about import component_versions
+
+    loaded = load_config()
+    checks = [(name, check) for name, check in selftest.core_checks() if name != "imports"]
+    report = selftest.format_report(selftest.run_checks(checks))
+    try:
+        calls = diagnostics.read_call_history(diagnostics.default_call_history_file())
+    except Exception as exc:  # a damaged history must not prevent the rest of the bundle
+        calls = []
+        report += f"\ncall history unreadable: {type(exc).__name__}: {exc}"
+    data = diagnostics.collect_input(
+        loaded=loaded,
+        log_dir=default_log_dir(),
+        versions=component_versions(),
+        call_entries=calls,
+        self_test=report + "\n",
+    )
+    try:
+        summary = diagnostics.write_bundle(target, data)
+    except OSError as exc:
+        print(f"agentdesk: cannot write the diagnostics bundle {target}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"diagnostics bundle written: {summary.path} ({summary.size} bytes, {len(summary.files)} files)")
+    return 0
 
 
 def main() -> int:  # pragma: no cover - ``python -m ui.commands`` convenience for developers

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication
 from app.bridge import BackgroundRunner
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
 from app.crash import CrashHandler, CrashReport, diagnostics_text
+from app.diagnostics import DiagnosticsInput
 from app.credentials import CredentialError, CredentialStore, SecretKind
 from app.logs import LogSetup, setup_logging
 from app.signin import (
@@ -48,7 +49,7 @@ from ui.about import AboutDialog, component_versions
 from ui.crash_dialog import CrashReporter
 from ui.i18n import Translations
 from ui.login import LoginDialog
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, MenuName
 from ui.notify import Notifier
 from ui.qt_version import unsupported_qt_message
 from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
@@ -165,6 +166,8 @@ class Application(QObject):
 
         # -- the areas
         self._build_areas()
+        self._signed_in_names: list[str] = []
+        self._build_support()
 
         self.qapp.aboutToQuit.connect(self._on_app_about_to_quit)
         self._shut_down = False
@@ -176,6 +179,26 @@ class Application(QObject):
     def _build_areas(self) -> None:
         """Build each area's core and widgets and place them in the window (see the module docstring)."""
         log.debug("areas: none registered beyond the shell")
+
+    def _build_support(self) -> None:
+        """Help → Save diagnostics bundle (a zip for IT; ``app.diagnostics`` masks secrets and personal data)."""
+        from ui.support.diagnostics import DiagnosticsSaver
+
+        self.diagnostics_saver = DiagnosticsSaver(self.window, self.runner, self._diagnostics_input, self.logs.redactor)
+        self.window.menu(MenuName.HELP).insertAction(self.window.action_about, self.diagnostics_saver.action)
+
+    def _diagnostics_input(self) -> DiagnosticsInput:
+        """What the diagnostics bundle contains (runs on the background runner: reads only thread-safe state)."""
+        from app import diagnostics
+
+        return diagnostics.collect_input(
+            loaded=self.config_store.loaded,
+            log_dir=self.logs.log_file.parent if self.logs.log_file else None,
+            ring_lines=self.logs.ring.lines(),
+            versions=component_versions(),
+            call_entries=diagnostics.read_call_history(diagnostics.default_call_history_file()),
+            names=self._signed_in_names,
+        )
 
     def _set_fonts(self) -> None:
         # Chinese-first UI: make sure a CJK family is in the fallback list on Linux (fonts-noto-cjk or
@@ -376,6 +399,7 @@ class Application(QObject):
 
     def _on_signed_in(self, request: SignInRequest, signed: SignedIn) -> None:
         log.info("signed in as %s", signed.user)
+        self._signed_in_names = [signed.user, signed.display_name]  # masked in diagnostics bundles
         self.qsettings.setValue("login/user", request.user)
         self.runner.run(self._remember_password, request, request.remember, name="keyring store").failure(
             self._on_keyring_failed

@@ -50,7 +50,7 @@ def test_self_test_passes_in_the_frozen_bundle(bundle_dir: Path, tmp_path: Path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert report["installation"].startswith("bundle ")
     assert {"imports", "pjsua2", "keyring", "config", "resources", "qt", "ui", "translations"} <= checks.keys()
-    for name in ("imports", "pjsua2", "config", "resources", "qt", "ui", "translations"):
+    for name in ("imports", "pjsua2", "config", "resources", "sounds", "qt", "ui", "translations"):
         assert checks[name]["status"] == "ok", checks[name]
     assert "pjsip 2.15.1" in checks["pjsua2"]["detail"]
     assert str(site / "agentdesk.toml") in checks["config"]["detail"]
@@ -68,3 +68,21 @@ def test_self_test_fails_on_a_broken_site_file(bundle_dir: Path, tmp_path: Path)
     assert result.returncode == 1
     assert "FAIL  config" in result.stdout
     assert "result: FAIL" in result.stdout
+
+
+def test_frozen_client_paints_its_window_on_xcb(bundle_dir: Path) -> None:
+    """The real GUI from the bundle: xcb platform plugin, icons, style sheet, translations, fonts, under Xvfb."""
+    result = run_bundle(
+        Path("/usr/bin/xvfb-run"),
+        "-a",
+        "-s",
+        "-screen 0 1366x800x24 -nolisten tcp",
+        str(bundle_dir / bundle_step.executable_name()),
+        "--report-startup",
+        "--exit-after-paint",
+        env={"QT_QPA_PLATFORM": "xcb"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    painted = json.loads(result.stdout.strip().splitlines()[-1])
+    assert painted["event"] == "painted"
+    assert "Traceback" not in result.stderr
