@@ -200,6 +200,17 @@ class HealthSettings:
     min_free_disk_mb: int = _setting(500, "Lowest acceptable free disk space, MB.", minimum=0)
     max_cpu_percent: float = _setting(90.0, "Highest acceptable CPU load, percent.", minimum=1, maximum=100)
     interval: float = _setting(60.0, "Seconds between background health checks.", minimum=5, maximum=3600)
+    # Site policy of the pre-shift gate (issue 8; check ids as in docs/health_check.md).
+    block_sign_in_on: tuple[str, ...] = _setting(
+        ("vpn.present", "vpn.egress_sip", "hub.tls", "hub.cert", "voice.path", "audio.headset", "audio.mic"),
+        "Health checks whose failure blocks sign-in.",
+        user=False,
+    )
+    block_sign_in_on_warning: tuple[str, ...] = _setting(
+        (), "Health checks whose warning already blocks sign-in.", user=False
+    )
+    sip_via_vpn: bool = _setting(True, "SIP traffic must leave through the VPN (false: split tunnel).", user=False)
+    hub_via_vpn: bool = _setting(True, "Hub traffic must leave through the VPN (false: split tunnel).", user=False)
 
 
 @dataclass(frozen=True)

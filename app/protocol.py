@@ -170,8 +170,11 @@ AGENT_TRANSITIONS: Final[Mapping[AgentState, frozenset[AgentState]]] = types.Map
         AgentState.SIGNED_OUT: frozenset({AgentState.NOT_READY}),
         AgentState.NOT_READY: frozenset({AgentState.NOT_READY, AgentState.READY, AgentState.SIGNED_OUT}),
         AgentState.READY: frozenset({AgentState.NOT_READY, AgentState.RINGING, AgentState.SIGNED_OUT}),
-        # ring timeout → NOT_READY (missed_call); caller hung up before answer → READY.
-        AgentState.RINGING: frozenset({AgentState.ON_CALL, AgentState.NOT_READY, AgentState.READY}),
+        # ring timeout → NOT_READY (missed_call); caller hung up before answer → READY (or the pending next state,
+        # e.g. SIGNED_OUT when 签出 was chosen while it rang).
+        AgentState.RINGING: frozenset(
+            {AgentState.ON_CALL, AgentState.NOT_READY, AgentState.READY, AgentState.SIGNED_OUT}
+        ),
         # call ended: wrap-up, or straight to the pending/next state when the policy allows skipping wrap-up.
         AgentState.ON_CALL: frozenset(
             {AgentState.WRAP_UP, AgentState.READY, AgentState.NOT_READY, AgentState.SIGNED_OUT}

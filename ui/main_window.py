@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self._settings = settings
         self._close_to_tray = False
+        self._account_text = ""
         self._settings_pages: list[QWidget] = []
         self.resize(1280, 800)
 
@@ -312,7 +313,8 @@ class MainWindow(QMainWindow):
 
     def set_account_text(self, text: str) -> None:
         """Who is signed in, shown at the right of the status bar (empty: signed out)."""
-        self._connection_label.setText(text)
+        self._account_text = text
+        self._connection_label.setText(text or self.tr("Not signed in"))
         self.action_sign_in.setEnabled(not text)
         self.action_sign_out.setEnabled(bool(text))
 
@@ -352,6 +354,7 @@ class MainWindow(QMainWindow):
         self.action_diagnostics.setText(self.tr("&Copy diagnostics"))
         self.action_about.setText(self.tr("&About AgentDesk"))
         self._retitle_tickets_tab()
+        self.set_account_text(self._account_text)
 
     def _retitle_tickets_tab(self) -> None:
         index = self._center.indexOf(self._slots[Panel.TICKETS])

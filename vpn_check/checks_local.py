@@ -52,7 +52,7 @@ class VoicePathCheck:
         context: ssl.SSLContext | None = None
         if cfg.sip_transport is SipTransport.TLS:
             try:
-                context = ssl_context(cfg)
+                context = ssl_context(cfg, sip=True)
             except (OSError, ssl.SSLError) as exc:
                 return [
                     CheckResult(c, Status.FAIL, None, "", "", (Advice.TLS_FAILED,), {"error": str(exc)})

@@ -20,11 +20,13 @@ from vpn_check.model import CheckId, CheckResult, Status, worst
 from vpn_check.runner import Context
 
 
-def ssl_context(config: HealthConfig) -> ssl.SSLContext:
-    """Verification always on: the system trust store plus the site CA file when configured."""
+def ssl_context(config: HealthConfig, *, sip: bool = False) -> ssl.SSLContext:
+    """Verification always on: the system trust store plus the site CA file when configured (for SIP over TLS,
+    ``sip_ca_file`` when set)."""
     context = ssl.create_default_context()
-    if config.ca_file:
-        context.load_verify_locations(cafile=config.ca_file)
+    ca_file = (config.sip_ca_file or config.ca_file) if sip else config.ca_file
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
     return context
 
 

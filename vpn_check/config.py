@@ -100,7 +100,8 @@ class HealthConfig:
     health_path: str = "/api/v1/health"
     bandwidth_path: str = "/api/v1/health/bandwidth"
     report_path: str = "/api/v1/health/reports"
-    ca_file: str = ""  # site CA bundle (PEM) added to the system's trust store
+    ca_file: str = ""  # site CA bundle (PEM) for the hub, and for SIP over TLS unless sip_ca_file is set
+    sip_ca_file: str = ""
     dns_hosts: tuple[str, ...] = ()  # default: the SIP and hub hosts
     vpn_required: bool = True
     vpn_patterns: tuple[str, ...] = ()  # interface name/description globs; empty = any tunnel

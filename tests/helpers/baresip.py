@@ -65,6 +65,7 @@ class Baresip:
         media_encryption: str | None = None,
         extra_modules: tuple[str, ...] = (),
         sip_trace: bool = True,
+        display_name: str = "",
     ) -> None:
         self.name = name
         self.home = home
@@ -105,7 +106,8 @@ snd_path {self.dump_dir}
             params.insert(0, f"auth_pass={password}")
         if media_encryption:
             params.append(f"mediaenc={media_encryption}")
-        (home / "accounts").write_text(f"<{aor}>;{';'.join(params)}\n")
+        name_part = f'"{display_name}" ' if display_name else ""
+        (home / "accounts").write_text(f"{name_part}<{aor}>;{';'.join(params)}\n")
         (home / "contacts").write_text("")
         argv = ["baresip", "-f", str(home)]
         if sip_trace:

@@ -27,6 +27,10 @@ DEFAULT_USERS: tuple[SipUser, ...] = (
     SipUser("alice", "alice-secret"),
     SipUser("bob", "bob-secret"),
     SipUser("carol", "carol-secret"),
+    # numeric peers (customers, colleagues) for the softphone tests: agents dial digits
+    SipUser("2001", "peer-2001-secret"),
+    SipUser("2002", "peer-2002-secret"),
+    SipUser("2003", "peer-2003-secret"),
 )
 
 

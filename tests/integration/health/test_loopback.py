@@ -276,3 +276,20 @@ def test_cli_json_and_exit_codes(kamailio_lab: Lab, hub: tuple[HubStub, Path], t
     assert "Voice path" in en.stdout
     assert "Overall: WARN" in en.stdout
     assert _cli("--profile", "nonsense").returncode == 3
+
+
+def test_report_upload(hub: tuple[HubStub, Path]) -> None:
+    from vpn_check.model import Report
+    from vpn_check.upload import UploadError, UploadErrorKind, upload_report
+
+    stub, ca = hub
+    cfg = HealthConfig(hub_url=stub.url("localhost"), ca_file=str(ca))
+    report = Report((CheckResult(CheckId.DNS, Status.PASS, 1.0, "ms"),), "full")
+    upload_report(cfg, report, agent="1001", token="tok-123")
+    (received,) = stub.reports
+    assert received["auth"] == "Bearer tok-123"
+    assert received["report"]["agent"] == "1001"
+    assert Report.from_json(received["report"]["report"]).results[0].check is CheckId.DNS
+    with pytest.raises(UploadError) as bad_tls:
+        upload_report(HealthConfig(hub_url=stub.url("localhost")), report, agent="1001")
+    assert bad_tls.value.kind is UploadErrorKind.TLS
