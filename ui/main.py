@@ -33,8 +33,8 @@ from PySide6.QtWidgets import QApplication
 from app.bridge import BackgroundRunner
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
 from app.crash import CrashHandler, CrashReport, diagnostics_text
-from app.diagnostics import DiagnosticsInput
 from app.credentials import CredentialError, CredentialStore, SecretKind
+from app.diagnostics import DiagnosticsInput
 from app.logs import LogSetup, setup_logging
 from app.signin import (
     HubNotConfigured,

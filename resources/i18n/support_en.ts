@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>DiagnosticsSaver</name>
+    <message>
+        <source>Save diagnostics bundle…</source>
+        <translation>Save diagnostics bundle…</translation>
+    </message>
+    <message>
+        <source>Save diagnostics bundle</source>
+        <translation>Save diagnostics bundle</translation>
+    </message>
+    <message>
+        <source>Diagnostics bundle (*.zip)</source>
+        <translation>Diagnostics bundle (*.zip)</translation>
+    </message>
+    <message>
+        <source>Collecting diagnostics…</source>
+        <translation>Collecting diagnostics…</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved</source>
+        <translation>Diagnostics saved</translation>
+    </message>
+    <message>
+        <source>The diagnostics bundle was saved to %1. Send this file to your IT service desk. Passwords, tokens, phone numbers and names have been removed.</source>
+        <translation>The diagnostics bundle was saved to %1. Send this file to your IT service desk. Passwords, tokens, phone numbers and names have been removed.</translation>
+    </message>
+    <message>
+        <source>Diagnostics failed</source>
+        <translation>Diagnostics failed</translation>
+    </message>
+    <message>
+        <source>The diagnostics bundle could not be written: %1</source>
+        <translation>The diagnostics bundle could not be written: %1</translation>
+    </message>
+</context>
+<context>
     <name>UpdateRequiredDialog</name>
     <message>
         <source>Update required</source>

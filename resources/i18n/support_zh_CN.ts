@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>DiagnosticsSaver</name>
+    <message>
+        <source>Save diagnostics bundle…</source>
+        <translation>保存诊断包…</translation>
+    </message>
+    <message>
+        <source>Save diagnostics bundle</source>
+        <translation>保存诊断包</translation>
+    </message>
+    <message>
+        <source>Diagnostics bundle (*.zip)</source>
+        <translation>诊断包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Collecting diagnostics…</source>
+        <translation>正在收集诊断信息…</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved</source>
+        <translation>诊断包已保存</translation>
+    </message>
+    <message>
+        <source>The diagnostics bundle was saved to %1. Send this file to your IT service desk. Passwords, tokens, phone numbers and names have been removed.</source>
+        <translation>诊断包已保存到 %1。请将此文件发送给 IT 服务台。密码、令牌、电话号码和姓名均已去除。</translation>
+    </message>
+    <message>
+        <source>Diagnostics failed</source>
+        <translation>诊断包生成失败</translation>
+    </message>
+    <message>
+        <source>The diagnostics bundle could not be written: %1</source>
+        <translation>无法写入诊断包：%1</translation>
+    </message>
+</context>
+<context>
     <name>UpdateRequiredDialog</name>
     <message>
         <source>Update required</source>
