@@ -56,6 +56,7 @@ from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
 from ui.resources import read_text, resource_path
 from ui.settings import SettingsDialog
 from ui.tray import TrayIcon
+from vpn_check.audio import AudioProbe
 
 log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
 
@@ -178,7 +179,18 @@ class Application(QObject):
     # ------------------------------------------------------------------------------------------- construction
     def _build_areas(self) -> None:
         """Build each area's core and widgets and place them in the window (see the module docstring)."""
-        log.debug("areas: none registered beyond the shell")
+        self._build_health()
+
+    def _build_health(self) -> None:
+        """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
+        from app.health import HealthService, health_config
+        from ui.health.controller import HealthController
+
+        config = self.config_store.config
+        service = HealthService(health_config(config), audio=_health_audio_probe())
+        self.health = HealthController(service, self.window, gate_required=bool(config.sip.server))
+        self.window.set_health_panel(self.health.panel)
+        self.window.add_status_indicator(self.health.indicator)
 
     def _build_support(self) -> None:
         """Help → Save diagnostics bundle (a zip for IT; ``app.diagnostics`` masks secrets and personal data)."""
@@ -261,6 +273,7 @@ class Application(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self.health.shutdown()
         self.runner.shutdown()
         if self.tray is not None:
             self.tray.hide()
@@ -320,6 +333,13 @@ class Application(QObject):
         applied = self.translations.set_language(loaded.config.ui.language)
         self.window.set_current_language(applied.value)
         self.window.set_close_to_tray(self.tray is not None and loaded.config.ui.close_to_tray)
+        self._on_health_config_changed(loaded)
+
+    def _on_health_config_changed(self, loaded: LoadedConfig) -> None:
+        from app.health import health_config
+
+        self.health.set_service(self.health.service.with_config(health_config(loaded.config)))
+        self.health.gate_required = bool(loaded.config.sip.server)
 
     @Slot()
     def _on_tray_show_requested(self) -> None:
@@ -332,6 +352,9 @@ class Application(QObject):
     def _on_window_sign_in_requested(self) -> None:
         if self.login_dialog is not None:
             self.login_dialog.raise_()
+            return
+        if self.health.gate_required and not self.health.gate_passed:
+            self.health.run_gate(self._on_window_sign_in_requested)  # the pre-shift gate, then sign-in
             return
         loaded = self.config_store.loaded
         user = str(self.qsettings.value("login/user", "") or "")
@@ -405,6 +428,7 @@ class Application(QObject):
             self._on_keyring_failed
         )
         self.window.set_account_text(f"{signed.display_name} ({signed.user})")
+        self.health.signed_in(signed.user)
         if self.login_dialog is not None:
             self.login_dialog.accept()
 
@@ -419,6 +443,16 @@ class Application(QObject):
     def _on_window_sign_out_requested(self) -> None:
         log.info("signed out")
         self.window.set_account_text("")
+        self.health.signed_out()
+
+
+def _health_audio_probe() -> AudioProbe | None:
+    """The audio probe for the health check: PulseAudio on Linux (until the softphone's device layer offers one)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    from vpn_check.audio import PulseAudioProbe
+
+    return PulseAudioProbe("AgentDesk health check")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -104,6 +104,8 @@ class _Request:
     timer: Cancellable | None = None
     sent: bool = False
     done: bool = False
+    based_on: AgentStatus | None = None  # the confirmed status the request was computed from
+    retries: int = 0
 
 
 class StateController:
@@ -227,8 +229,22 @@ class StateController:
             self._finish(req, StateReply(refusal=RefusalKind.SUPERSEDED, detail=str(exc)))
             return
         req.sent = True
+        req.based_on = self._status
         req.timer = self._scheduler.call_later(self._timeout, lambda: self._on_timeout(req))
         self._channel.request_state(body, lambda reply: self._on_reply(req, reply))
+
+    @staticmethod
+    def _only_presence_moved(req: _Request, reply: StateReply) -> bool:
+        before, now = req.based_on, reply.current
+        if reply.refusal is not RefusalKind.CONFLICT or before is None or now is None or req.retries >= 2:
+            return False
+        return (before.state, before.reason, before.pending_state, before.pending_reason, before.call_id) == (
+            now.state,
+            now.reason,
+            now.pending_state,
+            now.pending_reason,
+            now.call_id,
+        )
 
     def _on_timeout(self, req: _Request) -> None:
         if not req.done:
@@ -240,6 +256,16 @@ class StateController:
             self._adopt(reply.status, from_reply=True)
         elif reply.current is not None:
             self._adopt(reply.current, from_reply=True)
+        if not req.done and self._only_presence_moved(req, reply):
+            # The version moved for a reason that does not touch the state (the hub records presence, e.g. the
+            # agent coming online, as a new version): the change still means the same thing, so send it again.
+            req.retries += 1
+            req.sent = False
+            if req.timer is not None:
+                req.timer.cancel()
+                req.timer = None
+            self._pump()
+            return
         if not req.done:
             self._finish(req, reply)
         else:

@@ -58,7 +58,7 @@ def test_pending_change_is_shown_beside_the_state_then_confirmed(qtbot: QtBot) -
 
 def test_a_refusal_reverts_and_explains(qtbot: QtBot) -> None:
     bar, _ctl, hub, _clock = make_bar(qtbot, AgentState.NOT_READY)
-    hub.refuse_next = RefusalKind.CONFLICT
+    hub.refuse_next = RefusalKind.NOT_ALLOWED
     with qtbot.waitSignal(bar.notice_shown) as blocker:
         bar.ready_action.trigger()
     assert "Could not change to Ready" in blocker.args[0]

@@ -290,3 +290,13 @@ def test_declining_an_acd_call_is_a_missed_call() -> None:
     coupling.on_ended("c1", CallEnd.LOCAL_HANGUP)
     assert ctl.view.status is not None
     assert ctl.view.status.reason == SystemReason.MISSED_CALL.value
+
+
+def test_a_version_moved_only_by_presence_is_retried_not_reverted() -> None:
+    ctl, hub, _clock, _views, notices = start(S.NOT_READY)
+    # The hub records the agent coming online as a new version, which our request has not seen yet.
+    hub.status = dataclasses.replace(hub.status, online=True, version=hub.status.version + 1)
+    assert ctl.request(E.GO_READY) is None
+    assert state_of(ctl) is S.READY
+    assert [r.expected_version for r in hub.requests] == [5, 6]
+    assert notices == []

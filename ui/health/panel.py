@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from ui.health.monitor import VpnBanner
@@ -45,6 +45,11 @@ class HealthPanel(QWidget):
             self.summary.setText(self.tr("No health check has run yet."))
         else:
             self.on_report_updated(self._report)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @Slot(object)
     def on_report_updated(self, report: Report) -> None:

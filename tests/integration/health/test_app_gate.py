@@ -1,0 +1,120 @@
+"""The health area inside the real application shell: with a SIP server configured, "Sign in" first runs the
+pre-shift gate (real checks, off the GUI thread); the site policy decides whether the login dialog follows; once
+signed in, the in-shift monitor runs and the gate's report goes to the hub."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.credentials import CredentialStore
+from app.signin import SignedIn, SignInRequest
+from tests.helpers.health_hub import HubStub, make_certs
+from tests.helpers.keyrings import MemoryKeyring
+from tests.helpers.ports import free_port
+from ui.main import Application, parse_args
+
+pytestmark = pytest.mark.integration
+
+
+class _Hub:
+    def sign_in(self, request: SignInRequest) -> SignedIn:
+        return SignedIn(request.hub_url, request.user, "Agent One")
+
+
+@pytest.fixture
+def hub_stub(tmp_path: Path) -> Iterator[HubStub]:
+    stub = HubStub(make_certs(tmp_path / "certs", ("127.0.0.1",))).start()
+    yield stub
+    stub.stop()
+
+
+def _site(policy: str, hub: HubStub, tmp_path: Path) -> None:
+    site = Path(os.environ["AGENTDESK_SITE_CONFIG_DIR"])
+    site.mkdir(parents=True, exist_ok=True)
+    ca = tmp_path / "certs" / "hub-ca.pem"
+    (site / "agentdesk.toml").write_text(
+        f'[hub]\nurl = "{hub.url()}"\nca_file = "{ca}"\n'
+        f'[sip]\nserver = "127.0.0.1"\nport = {free_port("both")}\ntransport = "udp"\n'
+        f"[health]\nrequire_vpn = false\nsip_via_vpn = false\nhub_via_vpn = false\n{policy}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def make_root(qapp: QApplication) -> Iterator[Callable[[], Application]]:
+    made: list[Application] = []
+
+    def make() -> Application:
+        application = Application(
+            parse_args(["--lang", "en"]), sign_in_service=_Hub(), credentials=CredentialStore(MemoryKeyring())
+        )
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        application.shutdown()
+        application.window.close()
+        application.window.deleteLater()
+
+
+def test_gate_blocks_sign_in_when_the_phone_server_is_down(
+    make_root: Callable[[], Application], qtbot: QtBot, hub_stub: HubStub, tmp_path: Path
+) -> None:
+    _site('block_sign_in_on = ["voice.path"]', hub_stub, tmp_path)
+    root = make_root()
+    assert root.health.gate_required
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+    root.window.action_sign_in.trigger()
+    gate = root.health.gate
+    assert gate is not None
+    assert root.login_dialog is None  # the gate comes first
+    with qtbot.waitSignal(gate.report_ready, timeout=60000) as done:
+        pass
+    timer.stop()
+    assert ticks, "the GUI thread kept running timers while the checks ran"
+    report = done.args[0]
+    assert [c.value for c in report.blocking] == ["voice.path"]
+    assert not gate.continue_button.isEnabled()
+    assert root.login_dialog is None
+    gate.reject()
+    assert not root.health.gate_passed
+
+
+def test_gate_passes_then_login_then_monitor_and_upload(
+    make_root: Callable[[], Application], qtbot: QtBot, hub_stub: HubStub, tmp_path: Path
+) -> None:
+    _site("block_sign_in_on = []", hub_stub, tmp_path)
+    root = make_root()
+    root.window.action_sign_in.trigger()
+    gate = root.health.gate
+    assert gate is not None
+    with qtbot.waitSignal(gate.report_ready, timeout=60000):
+        pass
+    assert gate.continue_button.isEnabled()
+    gate.continue_button.click()
+    assert root.health.gate_passed
+    qtbot.waitUntil(lambda: root.login_dialog is not None, timeout=5000)
+    assert root.login_dialog is not None
+    # Sign in through the shell's own slot (the login dialog's widgets are the foundation's business).
+    root._on_signed_in(SignInRequest(hub_stub.url(), "1001", "pw"), SignedIn(hub_stub.url(), "1001", "Agent One"))
+    assert root.health.monitor.active
+    qtbot.waitUntil(lambda: len(hub_stub.reports) == 1, timeout=20000)
+    assert hub_stub.reports[0]["report"]["agent"] == "1001"
+    assert hub_stub.reports[0]["report"]["report"]["profile"] == "full"
+    with qtbot.waitSignal(root.health.monitor.report_updated, timeout=30000) as light:
+        root.health.monitor.check_now()
+    assert light.args[0].profile == "light"
+    root._on_window_sign_out_requested()
+    assert not root.health.monitor.active
