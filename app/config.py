@@ -408,13 +408,13 @@ def _coerce(info: SettingInfo, value: object) -> object:
 class PolicySource(Protocol):
     """A source of administrator policy (e.g. the Windows Group Policy registry key). Its values are always locked.
 
-    ``read()`` returns ``{section: {name: value}}`` with TOML-like values (str, int, float, bool, list of str) and must
-    not raise for missing keys (return ``{}``).
+    ``read()`` returns ``{section: {name: value}}`` with TOML-like values (str, int, float, bool, list of str), plus
+    optionally ``"locked": [keys]`` like a site file, and must not raise for missing keys (return ``{}``).
     """
 
     name: str
 
-    def read(self) -> Mapping[str, Mapping[str, object]]: ...
+    def read(self) -> Mapping[str, object]: ...
 
 
 class NoPolicy:
@@ -422,7 +422,7 @@ class NoPolicy:
 
     name = "policy registry"
 
-    def read(self) -> Mapping[str, Mapping[str, object]]:
+    def read(self) -> Mapping[str, object]:
         return {}
 
 
@@ -443,7 +443,7 @@ class WindowsRegistryPolicy:
         self.platform = platform
         self._registry = registry
 
-    def read(self) -> Mapping[str, Mapping[str, object]]:
+    def read(self) -> Mapping[str, object]:
         if self.platform != "win32":
             return {}
         # importlib keeps mypy (checking on Linux, where typeshed hides winreg) from calling this unreachable.
