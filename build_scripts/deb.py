@@ -69,7 +69,7 @@ SITE_CONFIG_TEMPLATE = """\
 #
 # This file is a dpkg conffile: package upgrades keep your edits. Drop-in files in /etc/agentdesk/conf.d/*.toml are
 # read after this one, in name order, and override it (config management tools should write those).
-# Every key, its type and default: docs/deployment.md ("Configuration keys") or `agentdesk --help-config`.
+# Every key, its type and default: docs/deployment.md ("Configuration keys").
 #
 # Keys listed in `locked` cannot be changed by agents; the settings UI shows them disabled.
 #

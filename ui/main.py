@@ -30,6 +30,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+from app import version_policy
 from app.bridge import BackgroundRunner
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
 from app.crash import CrashHandler, CrashReport, diagnostics_text
@@ -45,6 +46,7 @@ from app.signin import (
     SignInService,
     validate_request,
 )
+from app.version_policy import UpdateRequired
 from ui.about import AboutDialog, component_versions
 from ui.crash_dialog import CrashReporter
 from ui.i18n import Translations
@@ -55,6 +57,7 @@ from ui.qt_version import unsupported_qt_message
 from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
 from ui.resources import read_text, resource_path
 from ui.settings import SettingsDialog
+from ui.support.update_required import UpdateRequiredDialog
 from ui.tray import TrayIcon
 from vpn_check.audio import AudioProbe
 
@@ -198,6 +201,23 @@ class Application(QObject):
 
         self.diagnostics_saver = DiagnosticsSaver(self.window, self.runner, self._diagnostics_input, self.logs.redactor)
         self.window.menu(MenuName.HELP).insertAction(self.window.action_about, self.diagnostics_saver.action)
+        # Version policy: the hub announces the oldest client it accepts (no self-updater: IT upgrades the fleet).
+        self.update_dialog: UpdateRequiredDialog | None = None
+        hub = self.config_store.config.hub
+        self.runner.run(version_policy.fetch, hub.url, hub.ca_file, hub.connect_timeout, name="version policy").success(
+            self._on_version_policy_checked
+        ).failure(self._on_version_policy_failed)
+
+    def _on_version_policy_checked(self, required: UpdateRequired | None) -> None:
+        if required is None or self._shut_down:
+            return
+        log.warning("this client (%s) is older than the hub's minimum %s", required.current, required.minimum)
+        self.update_dialog = UpdateRequiredDialog(required.current, required.minimum, required.update_url, self.window)
+        self.update_dialog.finished.connect(self.qapp.quit)  # blocking: no work with a client the hub refuses
+        self.update_dialog.open()
+
+    def _on_version_policy_failed(self, error: BaseException) -> None:
+        log.info("version policy not checked (hub not reachable yet): %s", error)
 
     def _diagnostics_input(self) -> DiagnosticsInput:
         """What the diagnostics bundle contains (runs on the background runner: reads only thread-safe state)."""

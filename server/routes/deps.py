@@ -46,7 +46,7 @@ def principal_dependency(ctx: HubContext) -> Callable[..., Principal]:
                 426,
                 ErrorCode.CLIENT_TOO_OLD,
                 "this client version is no longer supported; please upgrade",
-                details={"min_client_version": ctx.config.min_client_version},
+                details={"min_client_version": ctx.config.min_client_version, "update_url": ctx.config.update_url},
             )
         principal = ctx.auth.authenticate(db, creds.credentials)
         # A fresh transaction for the handler (SQLite: do not hold the write lock while the handler thinks).
