@@ -23,7 +23,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
@@ -60,6 +60,9 @@ from ui.settings import SettingsDialog
 from ui.support.update_required import UpdateRequiredDialog
 from ui.tray import TrayIcon
 from vpn_check.audio import AudioProbe
+
+VersionCheck = Callable[[str, str, float], UpdateRequired | None]
+"""Asks the hub whether this client is too old (``app.version_policy.fetch``); runs on the background runner."""
 
 log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
 
@@ -106,6 +109,7 @@ class Application(QObject):
         *,
         sign_in_service: SignInService | None = None,
         credentials: CredentialStore | None = None,
+        version_check: VersionCheck | None = None,
     ) -> None:
         super().__init__()
         self.args = args
@@ -171,6 +175,7 @@ class Application(QObject):
         # -- the areas
         self._build_areas()
         self._signed_in_names: list[str] = []
+        self._version_check = version_check
         self._build_support()
 
         self.qapp.aboutToQuit.connect(self._on_app_about_to_quit)
@@ -203,18 +208,28 @@ class Application(QObject):
         self.window.menu(MenuName.HELP).insertAction(self.window.action_about, self.diagnostics_saver.action)
         # Version policy: the hub announces the oldest client it accepts (no self-updater: IT upgrades the fleet).
         self.update_dialog: UpdateRequiredDialog | None = None
+        self.blocked_by_version_policy = False
+        # ``main()`` passes version_policy.fetch; tests that build an Application leave it out (no network).
         hub = self.config_store.config.hub
-        self.runner.run(version_policy.fetch, hub.url, hub.ca_file, hub.connect_timeout, name="version policy").success(
-            self._on_version_policy_checked
-        ).failure(self._on_version_policy_failed)
+        if self._version_check is not None:
+            self.runner.run(
+                self._version_check, hub.url, hub.ca_file, hub.connect_timeout, name="version policy"
+            ).success(self._on_version_policy_checked).failure(self._on_version_policy_failed)
 
     def _on_version_policy_checked(self, required: UpdateRequired | None) -> None:
         if required is None or self._shut_down:
             return
         log.warning("this client (%s) is older than the hub's minimum %s", required.current, required.minimum)
         self.update_dialog = UpdateRequiredDialog(required.current, required.minimum, required.update_url, self.window)
-        self.update_dialog.finished.connect(self.qapp.quit)  # blocking: no work with a client the hub refuses
+        self.update_dialog.finished.connect(self._on_update_dialog_finished)
         self.update_dialog.open()
+
+    @Slot()
+    def _on_update_dialog_finished(self) -> None:
+        """Blocking: there is no working with a client the hub refuses, whichever button closed the dialog."""
+        log.info("quitting: this client must be updated first")
+        self.blocked_by_version_policy = True
+        self.qapp.quit()
 
     def _on_version_policy_failed(self, error: BaseException) -> None:
         log.info("version policy not checked (hub not reachable yet): %s", error)
@@ -492,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 3
-    return Application(args).run()
+    return Application(args, version_check=version_policy.fetch).run()
 
 
 if __name__ == "__main__":

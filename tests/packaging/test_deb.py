@@ -14,9 +14,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
+from PySide6.QtWidgets import QApplication
+
+from app.config import ConfigStore
 from build_scripts import deb as deb_step
 from tests.packaging.conftest import run_bundle
+from ui.settings import GeneralPage
 
 pytestmark = pytest.mark.integration
 
@@ -78,7 +83,7 @@ def test_control_fields(deb_packages: tuple[Path, Path], bundle_dir: Path) -> No
 
 
 def test_install_self_test_upgrade_keeps_site_edits_then_remove(
-    deb_packages: tuple[Path, Path], dpkg_root: Path
+    deb_packages: tuple[Path, Path], dpkg_root: Path, tmp_path: Path, qapp: QApplication, qtbot: QtBot
 ) -> None:
     first, second = deb_packages
     root = dpkg_root
@@ -117,6 +122,16 @@ def test_install_self_test_upgrade_keeps_site_edits_then_remove(
     assert check.returncode == 0, check.stdout + check.stderr
     assert str(conffile) in check.stdout
     assert str(dropin) in check.stdout
+
+    # Provisioning reached the client: the installed site files set and lock keys, and the settings UI greys them out.
+    store = ConfigStore(site_dir=root / "etc/agentdesk", user_file=tmp_path / "user.toml")
+    assert store.config.hub.url == "https://hub.site.example:8443"
+    assert store.config.sip.server == "sip.site.example"
+    page = GeneralPage(store)
+    qtbot.addWidget(page)
+    assert not page.language_combo.isEnabled()
+    assert page.language_combo.toolTip() == "Set by your IT department"
+    assert page.notifications_box.isEnabled()
 
     result = _dpkg(root, "-r", "agentdesk")
     assert result.returncode == 0, result.stdout + result.stderr

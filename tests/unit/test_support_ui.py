@@ -17,6 +17,7 @@ from app.config import Language
 from app.diagnostics import DiagnosticsInput
 from app.logs import Redactor
 from ui.i18n import Translations
+from ui.main_window import MenuName
 from ui.support.diagnostics import DiagnosticsSaver
 from ui.support.update_required import UpdateRequiredDialog
 
@@ -97,3 +98,37 @@ def test_update_required_without_url_points_to_it(qapp: QApplication, qtbot: QtB
     assert dialog.open_button is None
     with qtbot.waitSignal(dialog.rejected):
         dialog.quit_button.click()
+
+
+def test_client_blocks_when_the_hub_says_it_is_too_old(
+    qapp: QApplication, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The composition root runs the version check in the background and opens the blocking dialog."""
+    from app.credentials import CredentialStore
+    from app.version_policy import UpdateRequired
+    from tests.helpers.keyrings import MemoryKeyring
+    from ui.main import Application, parse_args
+
+    asked: list[tuple[str, str, float]] = []
+
+    def too_old(url: str, ca_file: str, timeout: float) -> UpdateRequired:
+        asked.append((url, ca_file, timeout))
+        return UpdateRequired("0.1.0", "0.9.0", "https://it.example.com/agentdesk")
+
+    application = Application(parse_args([]), credentials=CredentialStore(MemoryKeyring()), version_check=too_old)
+    try:
+        qtbot.waitUntil(lambda: application.update_dialog is not None, timeout=10_000)
+        dialog = application.update_dialog
+        assert dialog is not None
+        assert dialog.isModal()
+        assert asked == [
+            (application.config_store.config.hub.url, "", application.config_store.config.hub.connect_timeout)
+        ]
+        assert application.diagnostics_saver.action in application.window.menu(MenuName.HELP).actions()
+        with qtbot.waitSignal(dialog.finished):
+            dialog.quit_button.click()
+        assert application.blocked_by_version_policy
+        assert "older than the hub's minimum 0.9.0" in caplog.text
+    finally:
+        application.shutdown()
+        application.window.deleteLater()

@@ -9,9 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
-from app.config import SipTransport, WindowsRegistryPolicy, load_config, schema
+from PySide6.QtWidgets import QApplication
+
+from app.config import ConfigStore, SipTransport, WindowsRegistryPolicy, load_config, schema
 from build_scripts import msi
+from ui.settings import GeneralPage
 
 pytestmark = pytest.mark.unit
 
@@ -127,3 +131,14 @@ def test_every_msi_property_names_a_setting(prop: msi.PolicyProperty) -> None:
     """The MSI and the client agree: each public property writes a key the configuration schema knows."""
     info = schema()[f"{prop.section}.{prop.name}"]
     assert (prop.kind == "integer") == (info.type in (int, bool))
+
+
+def test_msi_properties_grey_out_the_settings_ui(qapp: QApplication, qtbot: QtBot, tmp_path: Path) -> None:
+    """UI_LANGUAGE=en from the MSI: the language is set and the settings page shows it disabled."""
+    policy = WindowsRegistryPolicy(platform="win32", registry=_msi_like_registry())
+    store = ConfigStore(site_dir=tmp_path / "none", user_file=tmp_path / "user.toml", policy=policy)
+    page = GeneralPage(store)
+    qtbot.addWidget(page)
+    assert page.language_combo.currentData() == "en"
+    assert not page.language_combo.isEnabled()
+    assert page.close_to_tray_box.isEnabled()
