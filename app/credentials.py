@@ -34,6 +34,7 @@ class SecretKind(enum.Enum):
     HUB_PASSWORD = "hub-password"
     HUB_REFRESH_TOKEN = "hub-refresh-token"
     SIP_PASSWORD = "sip-password"
+    CACHE_KEY = "cache-key"  # AES key of the local ticket cache and outbox (app/sync)
 
 
 class CredentialErrorKind(enum.Enum):

@@ -18,6 +18,15 @@ from tests.helpers.logfail import LogFailHandler
 from tests.helpers.process import ManagedProcess
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile stale translations (.ts newer than .qm) so UI tests see every area's current strings."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "build_scripts" / "i18n.py"), "compile", "--quiet"], check=True)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point every per-user directory (config, data, logs, cache) at a fresh temporary folder."""

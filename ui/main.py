@@ -188,6 +188,7 @@ class Application(QObject):
     def _build_areas(self) -> None:
         """Build each area's core and widgets and place them in the window (see the module docstring)."""
         self._build_health()
+        self._build_tickets_and_knowledge()
 
     def _build_health(self) -> None:
         """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
@@ -246,6 +247,52 @@ class Application(QObject):
             call_entries=diagnostics.read_call_history(diagnostics.default_call_history_file()),
             names=self._signed_in_names,
         )
+
+    def _build_tickets_and_knowledge(self) -> None:
+        """The hub connection (issue 7: ``app/sync``, shared with the state area), the 工单 panel and the knowledge
+        pane. The engine runs on its own thread; a saved session resumes offline-first from the encrypted cache."""
+        import platform
+
+        import platformdirs
+
+        from app.sync.engine import SyncConfig, SyncEngine
+        from app.sync.secrets import KeyringSecretStore
+        from app.sync.signin import SyncSignIn
+        from app.sync_bridge import SyncBridge
+        from ui.knowledge.pane import KnowledgePane
+        from ui.tickets.panel import TicketPanel
+
+        hub = self.config_store.config.hub
+        self.sync_engine = SyncEngine(
+            SyncConfig(
+                hub_url=hub.url,
+                data_dir=Path(platformdirs.user_data_dir("AgentDesk", appauthor=False)) / "sync",
+                ca_file=Path(hub.ca_file) if hub.ca_file else None,
+                device=platform.node(),
+                request_timeout_s=hub.connect_timeout,
+            ),
+            KeyringSecretStore(self.credentials),
+        )
+        self.sync_engine.start()
+        self.sync_bridge = SyncBridge(self.sync_engine, self)
+        self.tickets_panel = TicketPanel(self.sync_bridge)
+        self.knowledge_pane = KnowledgePane(self.sync_bridge)
+        self.tickets_panel.suggestions_requested.connect(self.knowledge_pane.suggest_for)
+        self.tickets_panel.call_context_changed.connect(self.knowledge_pane.on_call_context)
+        self.window.set_tickets_panel(self.tickets_panel)
+        self.window.set_knowledge_panel(self.knowledge_pane)
+        if isinstance(self.sign_in_service, HubNotConfigured):
+            self.sign_in_service = SyncSignIn(self.sync_engine)
+        user = str(self.qsettings.value("login/user", "") or "")
+        if user:
+            self.sync_bridge.watch(self.sync_engine.resume(user), self._on_sync_resumed, self._on_sync_resume_failed)
+
+    def _on_sync_resumed(self, user: object) -> None:
+        if user is not None:
+            log.info("hub session resumed from the saved sign-in")
+
+    def _on_sync_resume_failed(self, error: Exception) -> None:
+        log.info("no saved hub session resumed: %s", error)  # the agent signs in as usual
 
     def _set_fonts(self) -> None:
         # Chinese-first UI: make sure a CJK family is in the fallback list on Linux (fonts-noto-cjk or
@@ -308,7 +355,10 @@ class Application(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self.window.save_state()
         self.health.shutdown()
+        self.sync_bridge.close()
+        self.sync_engine.stop()
         self.runner.shutdown()
         if self.tray is not None:
             self.tray.hide()
@@ -477,6 +527,7 @@ class Application(QObject):
     @Slot()
     def _on_window_sign_out_requested(self) -> None:
         log.info("signed out")
+        self.sync_bridge.watch(self.sync_engine.logout())
         self.window.set_account_text("")
         self.health.signed_out()
 

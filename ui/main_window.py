@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._save_state()
+        self.save_state()
         if self._close_to_tray:
             event.ignore()
             self.hide()
@@ -397,7 +397,8 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray):
                 restore(value)
 
-    def _save_state(self) -> None:
+    def save_state(self) -> None:
+        """Remember geometry and splitter sizes (on close, and by the root at quit)."""
         if self._settings is None:
             return
         self._settings.setValue("window/geometry", self.saveGeometry())
