@@ -86,3 +86,32 @@ def test_frozen_client_paints_its_window_on_xcb(bundle_dir: Path) -> None:
     painted = json.loads(result.stdout.strip().splitlines()[-1])
     assert painted["event"] == "painted"
     assert "Traceback" not in result.stderr
+
+
+def test_frozen_diagnostics_bundle_from_the_command_line(bundle_dir: Path, tmp_path: Path) -> None:
+    """``agentdesk --diagnostics FILE`` from the bundle, with a log that holds a password and a caller's number."""
+    import zipfile
+
+    state, config = tmp_path / "state", tmp_path / "config"
+    log_dir = state / "AgentDesk" / "log"
+    log_dir.mkdir(parents=True)
+    (log_dir / "agentdesk.log").write_text(
+        "2026-11-23 10:00:00.000 INFO    [MainThread] app.x: sign-in password=Sup3rS3cret! from 13912345678\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "diag.zip"
+    env = {
+        "XDG_STATE_HOME": str(state),
+        "XDG_CONFIG_HOME": str(config),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "AGENTDESK_SITE_CONFIG_DIR": str(tmp_path / "site"),
+    }
+    result = run_bundle(bundle_dir / bundle_step.executable_name(), "--diagnostics", str(target), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(target) as zf:
+        texts = {n.split("/", 1)[1]: zf.read(n).decode("utf-8") for n in zf.namelist()}
+    assert {"README.txt", "versions.txt", "config-effective.toml", "self-test.txt", "log/agentdesk.log"} <= set(texts)
+    assert "pjsip: 2.15.1" in texts["versions.txt"]
+    assert "OK    pjsua2" in texts["self-test.txt"]
+    assert "139******78" in texts["log/agentdesk.log"]
+    assert not any("Sup3rS3cret!" in t or "13912345678" in t for t in texts.values())

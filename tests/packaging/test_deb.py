@@ -106,8 +106,8 @@ def test_install_self_test_upgrade_keeps_site_edits_then_remove(
 
     # IT edits the conffile and drops a file into conf.d, then the fleet is upgraded.
     conffile = root / "etc/agentdesk/agentdesk.toml"
-    edited = (
-        conffile.read_text(encoding="utf-8") + '\nlocked = ["hub.url"]\n[hub]\nurl = "https://hub.site.example:8443"\n'
+    edited = conffile.read_text(encoding="utf-8") + (
+        '\nlocked = ["hub.url", "ui.language"]\n[hub]\nurl = "https://hub.site.example:8443"\n[ui]\nlanguage = "en"\n'
     )
     conffile.write_text(edited, encoding="utf-8")
     dropin = root / "etc/agentdesk/conf.d/50-sip.toml"
