@@ -30,9 +30,11 @@ def test_client_paints_and_reports_startup(tmp_path: Path) -> None:
         timeout=120,
         check=True,
     )
-    painted = json.loads(result.stdout.strip().splitlines()[-1])
-    assert painted["event"] == "painted"
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [e["event"] for e in events] == ["painted", "ready"]  # the areas are built after the first paint
+    painted, ready = events
     assert painted["rss_bytes"] > 10_000_000
+    assert ready["time"] >= painted["time"]
     messages = [json.loads(line)["message"] for line in result.stderr.splitlines() if line.startswith("{")]
     assert any(m.startswith("AgentDesk started") for m in messages)
     assert any(m == "AgentDesk quitting" for m in messages)
@@ -64,3 +66,5 @@ def test_demo_runs_the_client_on_a_virtual_display(tmp_path: Path) -> None:
     assert "stopping virtual display (Xvfb)" in result.stdout
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "work" / "site").is_dir()
+    log = tmp_path / "work" / "profile" / "state" / "AgentDesk" / "log" / "agentdesk.log"
+    assert "AgentDesk started" in log.read_text()  # the demo's client used its own profile

@@ -4,18 +4,15 @@ the data path, the ringer and test sounds. The real PortAudio/PulseAudio path is
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from sip.audio.backends import RawCallback
 from sip.audio.engine import AudioEngine
 from sip.audio.model import (
     FRAME_BYTES,
     SILENCE,
     ActiveDeviceChanged,
-    AudioDevice,
     AudioError,
     AudioErrorKind,
     AudioEvent,
@@ -23,90 +20,25 @@ from sip.audio.model import (
     AudioSettings,
     ChangeReason,
     DeviceInventory,
-    Direction,
     Role,
 )
+from tests.helpers.fake_audio import J_IN, J_OUT, MIC, SPK, FakeBackend
 
 pytestmark = pytest.mark.unit
-
-SPK = AudioDevice("builtin_out", "Built-in Audio", Direction.OUTPUT, True)
-MIC = AudioDevice("builtin_in", "Built-in Audio", Direction.INPUT, True)
-J_OUT = AudioDevice("jabra_out", "Jabra Evolve2 65", Direction.OUTPUT)
-J_IN = AudioDevice("jabra_in", "Jabra Evolve2 65", Direction.INPUT)
-
-
-class FakeStream:
-    def __init__(self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str) -> None:
-        self.device, self.callback, self.kind, self.role = device, callback, kind, role
-        self.active = False
-        self.closed = False
-        self.latency = 0.04
-
-    def start(self) -> None:
-        self.active = True
-
-    def stop(self) -> None:
-        self.active = False
-
-    def abort(self) -> None:
-        self.active = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeWatcher:
-    def __init__(self, on_change: Callable[[], None]) -> None:
-        self.on_change = on_change
-        self.stopped = False
-
-    def stop(self) -> None:
-        self.stopped = True
-
-
-class FakeBackend:
-    name = "fake"
-
-    def __init__(self, *devices: AudioDevice) -> None:
-        self.devices = list(devices)
-        self.streams: list[FakeStream] = []
-        self.refuse: set[str] = set()
-        self.watcher: FakeWatcher | None = None
-
-    def inventory(self) -> DeviceInventory:
-        return DeviceInventory(
-            tuple(d for d in self.devices if d.direction is Direction.INPUT),
-            tuple(d for d in self.devices if d.direction is Direction.OUTPUT),
-        )
-
-    def _open(self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str) -> FakeStream:
-        if device is not None and device.id in self.refuse:
-            raise AudioError(AudioErrorKind.OPEN_FAILED, device.id)
-        stream = FakeStream(device, callback, kind, role)
-        self.streams.append(stream)
-        return stream
-
-    def open_input(self, device: AudioDevice | None, callback: RawCallback, latency: float) -> FakeStream:
-        return self._open(device, callback, "input", "phone")
-
-    def open_output(
-        self, device: AudioDevice | None, callback: RawCallback, latency: float, role: str = "phone"
-    ) -> FakeStream:
-        return self._open(device, callback, "output", role)
-
-    def watch(self, on_change: Callable[[], None]) -> FakeWatcher:
-        self.watcher = FakeWatcher(on_change)
-        return self.watcher
-
-    def live(self, kind: str, role: str = "phone") -> list[FakeStream]:
-        return [s for s in self.streams if s.kind == kind and s.role == role and not s.closed]
 
 
 @pytest.fixture
 def setup() -> Any:
     backend = FakeBackend(SPK, MIC, J_OUT, J_IN)
     events: list[AudioEvent] = []
-    engine = AudioEngine(backend, AudioSettings(priority=("Jabra",)), events.append)
+    engine = AudioEngine(
+        backend,
+        AudioSettings(priority=("Jabra",)),
+        events.append,
+        blocks_per_frame=1,
+        speaker_target=2,
+        mic_target=2,
+    )
     engine.start().result(5)
     yield backend, engine, events
     engine.shutdown()
@@ -144,8 +76,10 @@ def test_data_path_mic_to_call_and_call_to_speaker(setup: Any) -> None:
     (out,) = backend.live("output")
     tone = bytes(range(256)) * 2 + bytes(128)
     inp.callback(tone, 320, None, 0)
+    assert engine.read_mic_frame() == SILENCE  # buffering to the floor first: silence, never blocks
+    inp.callback(tone, 320, None, 0)
     assert engine.read_mic_frame() == tone
-    assert engine.read_mic_frame() == SILENCE  # empty: silence, never blocks
+    engine.write_speaker_frame(tone)
     engine.write_speaker_frame(tone)
     buf = bytearray(FRAME_BYTES)
     out.callback(buf, 320, None, 0)
@@ -266,3 +200,52 @@ def test_shutdown_stops_watcher_and_streams(setup: Any) -> None:
     engine.shutdown()
     assert backend.watcher.stopped
     assert all(s.closed for s in backend.streams)
+
+
+def test_half_frame_blocks_assemble_and_split_frames() -> None:
+    """With 10 ms PortAudio blocks (the default, for 20 ms less device latency) frames are still 20 ms."""
+    backend = FakeBackend(SPK, MIC)
+    engine = AudioEngine(backend, AudioSettings(), blocks_per_frame=2, speaker_target=1, mic_target=1)
+    try:
+        engine.start().result(5)
+        engine.open_call_audio().result(5)
+        assert set(backend.blocksizes) == {160}
+        (inp,) = backend.live("input")
+        (out,) = backend.live("output")
+        first, second = bytes([1]) * 320, bytes([2]) * 320
+        inp.callback(first, 160, None, 0)
+        inp.callback(second, 160, None, 0)
+        assert engine.read_mic_frame() == first + second
+        engine.write_speaker_frame(second + first)
+        halves = []
+        for _ in range(2):
+            buf = bytearray(320)
+            out.callback(buf, 160, None, 0)
+            halves.append(bytes(buf))
+        assert halves == [second, first]
+    finally:
+        engine.shutdown()
+
+
+def test_meter_stream_follows_the_microphone_choice(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.monitor_microphone(True).result(5)
+    (meter,) = backend.live("input")
+    assert meter.device == J_IN
+    meter.callback(b"\x00\x40" * 320, 320, None, 0)
+    assert engine.mic_level() > 0.4
+    engine.set_settings(AudioSettings(priority=("Jabra",), microphone=MIC.id)).result(5)
+    (meter,) = backend.live("input")
+    assert meter.device == MIC
+    engine.monitor_microphone(False).result(5)
+    assert backend.live("input") == []
+    assert engine.mic_level() == 0.0
+
+
+def test_separate_microphone_priority() -> None:
+    from sip.audio.policy import choose
+
+    inv = DeviceInventory((MIC, J_IN), (SPK, J_OUT))
+    settings = AudioSettings(priority=("Jabra",), microphone_priority=("Built-in",))
+    assert choose(inv, settings, Role.MICROPHONE) == MIC
+    assert choose(inv, settings, Role.SPEAKER) == J_OUT
