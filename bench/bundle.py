@@ -75,8 +75,9 @@ def time_paint(command: list[str], extra_env: dict[str, str], warm: Path) -> flo
         )
         if proc.returncode != 0:
             raise SystemExit(f"{command[0]} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-        line = next(json.loads(x) for x in reversed(proc.stdout.splitlines()) if x.startswith("{"))
-        return float(line["time"]) - start
+        events = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
+        painted = next(e for e in events if e.get("event") == "painted")
+        return float(painted["time"]) - start
 
 
 def time_version(command: list[str], extra_env: dict[str, str], warm: Path) -> float:

@@ -83,8 +83,8 @@ def test_frozen_client_paints_its_window_on_xcb(bundle_dir: Path) -> None:
         env={"QT_QPA_PLATFORM": "xcb"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    painted = json.loads(result.stdout.strip().splitlines()[-1])
-    assert painted["event"] == "painted"
+    events = [json.loads(line)["event"] for line in result.stdout.splitlines() if line.startswith("{")]
+    assert "painted" in events
     assert "Traceback" not in result.stderr
 
 
