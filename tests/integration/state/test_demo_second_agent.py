@@ -45,8 +45,7 @@ def test_second_agent_takes_calls_and_follows_the_supervisor(hub_sqlite: HubProc
         agent.wait_for(
             lambda v: (
                 v.state is AgentState.SIGNED_OUT
-                or (v.status is not None
-                and v.status.pending_state is AgentState.SIGNED_OUT)
+                or (v.status is not None and v.status.pending_state is AgentState.SIGNED_OUT)
             ),
             20,
         )
