@@ -22,7 +22,7 @@ from app.demo.orchestrator import DemoContext
 
 DEMO_SIP_PASSWORD = "agentdesk"  # the hub's demo password (server/seed.py DEMO_PASSWORD)
 AGENT_EXTENSIONS = ("1001", "1002", "1003")
-CUSTOMER_USER = "2001"
+CUSTOMER_USER = "13800138000"  # 张伟, the seeded customer with open tickets (server/demo_content.py DEMO_CALLER)
 CUSTOMER_PASSWORD = "demo-customer"
 DOMAIN = "agentdesk.test"
 
@@ -99,6 +99,10 @@ class SimulatedCustomerService:
                 str(self.kamailio.port),
                 "--agent",
                 self.kamailio.agent_extension,
+                "--user",
+                CUSTOMER_USER,
+                "--name",
+                "张伟",
                 "--first",
                 str(self.first_s),
                 "--interval",

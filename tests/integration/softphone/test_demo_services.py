@@ -36,8 +36,8 @@ def test_the_simulated_customer_calls_the_agent(process_log_dir: Path, tmp_path:
         agent.wait_registered()
         customer.start(ctx)
         incoming = agent.wait_event("IncomingCall", timeout=20)
-        assert incoming["call"]["remote_number"] == "2001"
-        assert incoming["call"]["remote_name"] == "张先生"
+        assert incoming["call"]["remote_number"] == "13800138000"  # the hub's demo customer: a screen pop
+        assert incoming["call"]["remote_name"] == "张伟"
         call_id = incoming["call"]["call_id"]
         agent.command("answer", call_id=call_id)
         agent.wait_call_state("connected", call_id=call_id)
