@@ -990,9 +990,18 @@ class SyncEngine:
             self._apply_ticket(ticket)
         else:
             ticket_id = _int_id(op.target)
+            known = self._cache.ticket(ticket_id) if self._cache else None
             await self._call("POST", api.ticket_notes(ticket_id), op.payload, idempotency_key=op.id)
             outbox.done(op.id)
-            self._spawn(self._refresh_detail_quietly(ticket_id))
+            # A note bumps the ticket's version. When exactly one bump happened since the version we knew, it was
+            # ours: later queued edits based on the older version are chained over it instead of conflicting.
+            try:
+                detail = await self._fetch_detail(ticket_id)
+            except SyncError:
+                return  # the next queued edit may then meet a 409 and go through the conflict flow: safe
+            if known is not None and detail.ticket.version == known.version + 1:
+                outbox.record_chain(op.target, known.version, detail.ticket.version)
+            self._apply_ticket(detail.ticket)
 
     def _conflict(self, outbox: Outbox, op: OutboxOp, exc: SyncError) -> None:
         current = exc.details.get("current")
