@@ -114,6 +114,7 @@ def test_offline_edits_are_applied_exactly_once(engines: EngineFactory) -> None:
         ticket["id"], proto.TicketUpdate(version=ticket["version"], priority=proto.TicketPriority.HIGH)
     ).result(10)
     rec.wait_for(OutboxChanged, predicate=lambda e: e.pending == 3)
+    rec.drain()
     engines.hub.start()
     rec.wait_for(ConnectionChanged, predicate=online, timeout=30)
     rec.wait_for(OutboxChanged, predicate=lambda e: e.pending == 0, timeout=30)
@@ -168,6 +169,7 @@ def test_conflicting_edit_shows_both_versions_and_keeps_the_choice(
     # A colleague changes the ticket; the agent edits the version they had on screen.
     with qtbot.waitSignal(widget.model.dataChanged, timeout=20_000):
         wang.ok("PATCH", f"/tickets/{created['id']}", json={"version": seen_version, "priority": "urgent"})
+    rec.drain()
     bridge.engine.update_ticket(
         created["id"], proto.TicketUpdate(version=seen_version, status=proto.TicketStatus.PENDING_CUSTOMER)
     ).result(10)
@@ -183,6 +185,7 @@ def test_conflicting_edit_shows_both_versions_and_keeps_the_choice(
     assert len(cells) == 1
     mine, theirs = next(iter(cells.values()))
     assert mine != theirs  # both versions are shown
+    rec.drain()
     dialog.keep_mine.click()
     rec.wait_for(OutboxChanged, predicate=lambda e: e.pending == 0 and e.conflicts == 0, timeout=20)
     final = wang.ok("GET", f"/tickets/{created['id']}")["ticket"]
