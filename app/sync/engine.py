@@ -1152,11 +1152,13 @@ class SyncEngine:
 
         async def go() -> proto.KbSearchResult:
             try:
-                data = await self._call("GET", api.KB_SEARCH, params={"q": query, "limit": limit}, timeout=3.0)
+                # Generous timeout: the hub's first Chinese query after a start loads its segmenter (~1 s).
+                data = await self._call("GET", api.KB_SEARCH, params={"q": query, "limit": limit}, timeout=10.0)
                 return _parse(proto.KbSearchResult, data, "kb search")
             except SyncError as exc:
                 if exc.kind not in (SyncErrorKind.NETWORK, SyncErrorKind.SERVER) or self._cache is None:
                     raise
+                log.info("knowledge search offline (%s): searching the saved articles", exc)
                 return offline_search(self._cache, query, limit)
 
         return self._submit(go())
