@@ -31,28 +31,34 @@ class _Relay(QObject):
 
     finished = Signal(object, object)
 
-    def __init__(self, task: Task[Any]) -> None:
-        super().__init__()
-        self._task = task
+    def __init__(self, task: Task[Any], owner: QObject | None) -> None:
+        # A parent makes Qt, not Python's reference count, own the relay: it is deleted with deleteLater() once it
+        # has delivered, never while Qt is still inside its slot call.
+        super().__init__(owner)
+        self._task: Task[Any] | None = task
         # Queued even when emitted on the GUI thread (a future that is already done runs its callback at once, in
         # run()): callbacks registered right after run() must never be missed.
         self.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object, object)
     def _on_finished(self, result: object, error: object) -> None:
-        self._task._deliver(result, error if isinstance(error, BaseException) else None)
+        task, self._task = self._task, None
+        if self.parent() is not None:
+            self.deleteLater()
+        if task is not None:
+            task._deliver(result, error if isinstance(error, BaseException) else None)
 
 
 class Task(Generic[T]):
     """A running background call. Register callbacks with :meth:`success` and :meth:`failure` (chainable)."""
 
-    def __init__(self, name: str, on_done: Callable[[Task[Any]], None]) -> None:
+    def __init__(self, name: str, on_done: Callable[[Task[Any]], None], owner: QObject | None = None) -> None:
         self.name = name
         self._on_done = on_done
         self._success: list[Callable[[T], None]] = []
         self._failure: list[Callable[[BaseException], None]] = []
         self._outcome: tuple[object, BaseException | None] | None = None
-        self.relay = _Relay(self)
+        self.relay = _Relay(self, owner)
 
     def success(self, callback: Callable[[T], None]) -> Task[T]:
         """Call ``callback(result)`` on the GUI thread when ``fn`` returns (at once if it already has)."""
@@ -92,11 +98,12 @@ class BackgroundRunner:
 
     def __init__(self, max_workers: int = 4) -> None:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="background")
-        self._running: set[Task[Any]] = set()  # keeps tasks (and their relays) alive until delivered
+        self._running: set[Task[Any]] = set()  # keeps tasks alive until delivered
+        self._owner = QObject()  # parent of the relays (GUI thread)
 
     def run(self, fn: Callable[..., T], *args: object, name: str = "") -> Task[T]:
         """Run ``fn(*args)`` on a worker thread. Call from the GUI thread."""
-        task: Task[T] = Task(name or getattr(fn, "__qualname__", repr(fn)), self._running.discard)
+        task: Task[T] = Task(name or getattr(fn, "__qualname__", repr(fn)), self._running.discard, self._owner)
         self._running.add(task)
         future = self._pool.submit(fn, *args)
 

@@ -53,6 +53,13 @@ CONFIG_FILE_NAME = "agentdesk.toml"
 SITE_DIR_ENV = "AGENTDESK_SITE_CONFIG_DIR"
 SCHEMA_VERSION = 1
 
+# Migrations of configuration files written by older versions: MIGRATIONS[n] turns a version-n document into a
+# version-(n + 1) one (rename or move keys). They run when a file is read, and before the user file is rewritten a
+# copy of the old one is kept (``agentdesk.toml.v<n>.bak``). Add one whenever a key changes name or meaning, and bump
+# SCHEMA_VERSION.
+Migration = typing.Callable[[dict[str, Any]], dict[str, Any]]
+MIGRATIONS: dict[int, Migration] = {}
+
 
 def _setting(
     default: Any,
@@ -620,12 +627,28 @@ def _read_toml(path: Path, layering: _Layering) -> dict[str, Any] | None:
         layering.issue(ConfigIssueKind.UNREADABLE_FILE, str(path), "", exc.strerror or str(exc))
         return None
     try:
-        return tomllib.loads(data.decode("utf-8-sig"))
+        return migrate(tomllib.loads(data.decode("utf-8-sig")))
     except UnicodeDecodeError as exc:
         layering.issue(ConfigIssueKind.UNREADABLE_FILE, str(path), "", f"not UTF-8: {exc.reason}")
     except tomllib.TOMLDecodeError as exc:
         layering.issue(ConfigIssueKind.SYNTAX_ERROR, str(path), "", str(exc))
     return None
+
+
+def _file_version(data: Mapping[str, Any]) -> int:
+    version = data.get("schema_version", 1)
+    return version if isinstance(version, int) and not isinstance(version, bool) and version >= 1 else 1
+
+
+def migrate(data: dict[str, Any], migrations: Mapping[int, Migration] | None = None) -> dict[str, Any]:
+    """Bring a parsed configuration document up to :data:`SCHEMA_VERSION` (a newer document is read as it is)."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    version = _file_version(data)
+    while version < SCHEMA_VERSION and version in migrations:
+        data = migrations[version](dict(data))
+        version += 1
+        data["schema_version"] = version
+    return data
 
 
 def parse_cli_overrides(items: Iterable[str]) -> tuple[dict[str, dict[str, object]], list[ConfigIssue]]:
@@ -759,7 +782,14 @@ def save_user_values(loaded: LoadedConfig, changes: Mapping[str, object]) -> Non
 
     current: dict[str, dict[str, object]] = {}
     try:
-        raw = tomllib.loads(loaded.user_file.read_text(encoding="utf-8-sig"))
+        text = loaded.user_file.read_text(encoding="utf-8-sig")
+        raw = tomllib.loads(text)
+        if _file_version(raw) < SCHEMA_VERSION:
+            # Keep what the older version wrote before it is rewritten in the new schema.
+            backup = loaded.user_file.with_suffix(f".toml.v{_file_version(raw)}.bak")
+            with contextlib.suppress(OSError):
+                backup.write_text(text, encoding="utf-8")
+            raw = migrate(raw)
     except FileNotFoundError:
         raw = {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

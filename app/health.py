@@ -13,16 +13,17 @@ import threading
 from dataclasses import dataclass, replace
 
 from app.config import Config
+from app.protocol import HealthCheckItem, HealthReportSubmit, HealthVerdict, dumps
 from app.version import __version__
 from vpn_check.audio import AudioProbe, SpeakerConfirm
 from vpn_check.config import HealthConfig, Policy, SipTransport, Thresholds
 from vpn_check.emodel import Codec
-from vpn_check.model import CheckId, Report
+from vpn_check.model import CheckId, Report, Status
 from vpn_check.monitor import network_fingerprint
 from vpn_check.netif import NetworkInspector
 from vpn_check.profiles import checks_for
 from vpn_check.runner import Context, Profile, ProgressCallback, Runner
-from vpn_check.upload import upload_report
+from vpn_check.upload import post_json
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,38 @@ def health_config(config: Config) -> HealthConfig:
     )
 
 
+_VERDICT = {Status.PASS: HealthVerdict.OK, Status.WARN: HealthVerdict.WARN, Status.FAIL: HealthVerdict.FAIL}
+
+
+def health_submit(report: Report, client_version: str = __version__) -> HealthReportSubmit:
+    """The hub's wire form of a report (``POST /api/v1/health/reports``): one item per judged check (skipped ones
+    are left out), the detail carrying the measured value and the advice ids, and the voice-path MOS."""
+    checks: list[HealthCheckItem] = []
+    for result in report.results:
+        if result.status is Status.SKIP:
+            continue
+        measured = f"{result.value} {result.unit}".strip() if result.value is not None else ""
+        advice = ",".join(a.value for a in result.advice)
+        detail = "; ".join(part for part in (measured, advice) if part)
+        numeric = result.value if isinstance(result.value, int | float) and not isinstance(result.value, bool) else None
+        checks.append(
+            HealthCheckItem(
+                name=result.check.value,
+                verdict=_VERDICT[result.status],
+                detail=detail[:200],
+                value=float(numeric) if numeric is not None else None,
+            )
+        )
+    mos = report.get(CheckId.VOICE_MOS)
+    mos_value = float(mos.value) if mos is not None and isinstance(mos.value, int | float) else None
+    return HealthReportSubmit(
+        verdict=_VERDICT.get(report.status, HealthVerdict.OK),
+        checks=checks[:100],
+        client_version=client_version,
+        mos=mos_value,
+    )
+
+
 @dataclass(frozen=True)
 class HealthService:
     """Runs the checks for the UI. ``audio`` is the softphone's device layer adapted to :class:`AudioProbe`
@@ -135,5 +168,6 @@ class HealthService:
                 targets.extend(res.addresses[:1])
         return network_fingerprint(targets)
 
-    def upload(self, report: Report, *, agent: str, token: str = "") -> None:
-        upload_report(self.config, report, agent=agent, token=token)
+    def upload(self, report: Report, *, token: str = "") -> None:
+        """Send the report to the hub for the supervisor board (raises ``vpn_check.upload.UploadError``)."""
+        post_json(self.config, self.config.report_path, dumps(health_submit(report, self.app_version)), token=token)

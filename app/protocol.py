@@ -431,6 +431,7 @@ class StateHistoryEntry:
     cause: StateCause
     changed_by: int | None
     call_id: str | None = None
+    changed_by_name: str | None = None  # the supervisor's (or agent's) display name, for the audit view
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

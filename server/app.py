@@ -190,7 +190,7 @@ def _prune_once(ctx: HubContext) -> None:
 
 
 def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
-    from server.routes import agents, auth, ws
+    from server.routes import agents, auth, health_check, ws
 
     ctx = ctx or build_context(config)
 
@@ -240,7 +240,7 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
             connections=len(ctx.bus.hub),
         )
 
-    for module in (auth, agents):
+    for module in (auth, agents, health_check):
         app.include_router(module.build_router(ctx), prefix=API_PREFIX)
     app.include_router(ws.build_router(ctx))
     app.add_middleware(BodyLimitMiddleware, limit=config.max_body_bytes)

@@ -84,6 +84,7 @@ tracelog = logging.getLogger("sip.trace")
 T = TypeVar("T")
 MAX_CALLS = 4
 CLOCK_LINGER_S = 1.0
+PJ_EINVALIDOP = 70013  # pjsip: another INVITE transaction is still pending on the dialog
 IDLE_WAIT_MS = 1000
 _CRLF = b"\r\n\r\n"
 _MSG_LOG = re.compile(r"^(TX|RX) \d+ bytes ")
@@ -123,7 +124,9 @@ class _LogWriter(pj.LogWriter):  # type: ignore[misc]  # SWIG class, untyped
         try:
             msg = str(entry.msg).rstrip()
             if _MSG_LOG.match(msg.lstrip()):
-                if self._engine.sip_trace:
+                # On when the engine's switch is on, or when the "sip.trace" logger is opened to DEBUG
+                # (app/logs.py's runtime switch): then format and log the message, credentials redacted.
+                if self._engine.sip_trace or tracelog.isEnabledFor(logging.DEBUG):
                     tracelog.info("%s", redact(msg))
                 return
             level = int(entry.level)
@@ -169,7 +172,9 @@ class _Call(pj.Call):  # type: ignore[misc]
         self._engine._guard(self._engine._on_dtmf, self, str(prm.digit))
 
     def onCallTransferRequest(self, prm: Any) -> None:  # noqa: N802
-        prm.statusCode = 202  # accept REFERs from the peer (a supervisor transferring us elsewhere)
+        # Accept REFERs (a supervisor or the far end transferring us elsewhere) and track the new call.
+        prm.statusCode = 202
+        self._engine._guard(self._engine._on_transfer_request, self, prm)
 
     def onCallTransferStatus(self, prm: Any) -> None:  # noqa: N802
         self._engine._guard(
@@ -178,7 +183,7 @@ class _Call(pj.Call):  # type: ignore[misc]
         prm.cont = not prm.finalNotify
 
     def onCallReplaced(self, prm: Any) -> None:  # noqa: N802
-        self._engine._guard(self._engine._on_call_replaced, self, int(prm.newCallId))
+        self._engine._guard(self._engine._on_call_replaced, self, prm)
 
 
 # ---------------------------------------------------------------------------------------------- per-call state
@@ -847,8 +852,8 @@ class SipEngine:
             raise SipError(SipErrorKind.WRONG_STATE, rec.state.value)
         if rec.local_hold:
             return
-        rec.call.setHold(pj.CallOpParam(True))
         rec.local_hold = True
+        self._send_hold_state(rec.id, 0)
         self._updated(rec)
 
     def _resume(self, call_id: int) -> None:
@@ -860,11 +865,28 @@ class SipEngine:
         for other in self._active_others(rec):
             if not (rec.in_conference and other.in_conference):
                 self._hold(other.id)
-        prm = pj.CallOpParam(True)
-        prm.opt.flag = pj.PJSUA_CALL_UNHOLD
-        rec.call.reinvite(prm)
         rec.local_hold = False
+        self._send_hold_state(rec.id, 0)
         self._updated(rec)
+
+    def _send_hold_state(self, call_id: int, attempt: int) -> None:
+        """Send the re-INVITE for the wanted hold state; if one is still pending on the dialog (the agent
+        clicked quickly), try again shortly instead of failing."""
+        rec = self._calls.get(call_id)
+        if rec is None or rec.ended or rec.state is not CallState.CONNECTED:
+            return
+        try:
+            if rec.local_hold:
+                rec.call.setHold(pj.CallOpParam(True))
+            else:
+                prm = pj.CallOpParam(True)
+                prm.opt.flag = pj.PJSUA_CALL_UNHOLD
+                rec.call.reinvite(prm)
+        except pj.Error as exc:
+            if int(exc.status) == PJ_EINVALIDOP and attempt < 50:
+                self._call_later(0.1, lambda: self._send_hold_state(call_id, attempt + 1))
+                return
+            raise SipError(SipErrorKind.OPERATION_FAILED, exc.info()) from None
 
     def _set_mute(self, call_id: int, mic: bool | None, speaker: bool | None) -> None:
         rec = self._rec(call_id)
@@ -921,10 +943,8 @@ class SipEngine:
             rec.in_conference = True
         for rec in recs:
             if rec.local_hold:
-                prm = pj.CallOpParam(True)
-                prm.opt.flag = pj.PJSUA_CALL_UNHOLD
-                rec.call.reinvite(prm)
                 rec.local_hold = False
+                self._send_hold_state(rec.id, 0)
         self._wire_conference()
         for rec in recs:
             self._updated(rec)
@@ -1048,8 +1068,7 @@ class SipEngine:
         with contextlib.suppress(pj.Error):
             si = call.getStreamInfo(0)
             rec.codec = f"{si.codecName}/{si.codecClockRate}"
-        with contextlib.suppress(Exception):
-            rec.srtp = any("SRTP" in str(t) for t in (call.getMedTransportInfo(0).srcRtpName,)) or _srtp_active(call)
+        rec.srtp = _srtp_active(call)
         self._updated(rec)
 
     def _on_dtmf(self, call: _Call, digit: str) -> None:
@@ -1069,17 +1088,28 @@ class SipEngine:
             with contextlib.suppress(pj.Error):
                 call.hangup(pj.CallOpParam(True))
 
-    def _on_call_replaced(self, call: _Call, new_pj_call_id: int) -> None:
+    def _on_transfer_request(self, call: _Call, prm: Any) -> None:
+        account = self._account
+        if call.rec is None or account is None:
+            return
+        number, name = parse_remote(str(prm.dstUri))
+        new_call = _Call(self, account)
+        rec = self._new_rec(new_call, CallDirection.OUTGOING, number, name, CallState.DIALING)
+        prm.newCall = new_call
+        self._updated(rec)
+
+    def _on_call_replaced(self, call: _Call, prm: Any) -> None:
         # A peer replaced our call with a new one (we were the target of an attended transfer).
         old = call.rec
         account = self._account
         if old is None or account is None:
             return
+        new_pj_call_id = int(prm.newCallId)
         new_call = _Call(self, account, new_pj_call_id)
+        prm.newCall = new_call
         info = new_call.getInfo()
         number, name = parse_remote(str(info.remoteUri))
         rec = self._new_rec(new_call, old.direction, number, name, CallState.CONNECTING)
-        rec.connected_at = time.time()
         self._by_pj[new_pj_call_id] = rec
         self._updated(rec)
 
@@ -1160,12 +1190,13 @@ _SYSTEM_CAS = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bund
 
 
 def _srtp_active(call: Any) -> bool:
-    """True when the call's audio stream runs over SRTP (pjsua2 reports it in the media transport info)."""
+    """True when the call's audio runs over SRTP. pjsua2 exposes no flag (with optional SRTP the SDP profile stays
+    RTP/AVP), so read pjsua's own call dump, which prints the SRTP transport's state."""
     try:
-        info = call.getMedTransportInfo(0)
-        return "srtp" in str(getattr(info, "transport", "") or "").lower()
+        dump = str(call.dump(True, ""))
     except Exception:
         return False
+    return bool(re.search(r"SRTP status:\s*Active", dump, re.IGNORECASE))
 
 
 def _op_error(exc: BaseException) -> SipError:

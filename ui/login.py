@@ -49,8 +49,10 @@ class LoginDialog(QDialog):
         self._keyring_problem = keyring_problem
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.setMinimumWidth(460)
         self.hub_url_edit = QLineEdit(hub_url, self)
         self.hub_url_edit.setObjectName("hubUrl")
+        self.hub_url_edit.setCursorPosition(0)
         self.hub_url_edit.setReadOnly(hub_url_locked)
         self.hub_url_edit.setEnabled(not hub_url_locked)
         self._hub_url_locked = hub_url_locked

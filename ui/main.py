@@ -17,6 +17,7 @@ the cold start lean (``bench/startup.py``). Main thread only.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
@@ -56,6 +58,10 @@ from ui.resources import read_text, resource_path
 from ui.settings import SettingsDialog
 from ui.tray import TrayIcon
 from vpn_check.audio import AudioProbe
+
+if TYPE_CHECKING:
+    from sip.engine import SipEngine
+    from ui.phone.controller import PhoneController
 
 log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
 
@@ -174,6 +180,7 @@ class Application(QObject):
         """Build each area's core and widgets and place them in the window (see the module docstring)."""
         self._build_health()
         self._build_tickets_and_knowledge()
+        self._build_phone()
 
     def _build_health(self) -> None:
         """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
@@ -185,6 +192,70 @@ class Application(QObject):
         self.health = HealthController(service, self.window, gate_required=bool(config.sip.server))
         self.window.set_health_panel(self.health.panel)
         self.window.add_status_indicator(self.health.indicator)
+
+    def _build_phone(self) -> None:
+        """The softphone (issue 3): the SIP engine on its own thread, its Qt bridge, the phone panel. Registers after
+        sign-in (SIP password from the keyring, else the sign-in password); nothing is built without a SIP server."""
+        self.sip_engine: SipEngine | None = None
+        self.phone: PhoneController | None = None
+        sip = self.config_store.config.sip
+        if not sip.server:
+            return
+        import platformdirs
+
+        from app.phone import PhoneBridge, fan_out
+        from sip.engine import SipEngine
+        from sip.history import CallHistory
+        from sip.model import EngineSettings, SipError, SipErrorKind
+        from ui.phone.controller import PhoneController
+        from ui.phone.texts import error_text
+
+        history = CallHistory(Path(platformdirs.user_data_dir("AgentDesk", appauthor=False)) / "calls.sqlite")
+        self.phone_bridge = PhoneBridge(self)
+        engine = SipEngine(
+            EngineSettings(codecs=tuple(sip.codecs), sip_trace=self.config_store.config.logging.sip_trace),
+            fan_out(self.phone_bridge.post),
+            history=history,
+        )
+        try:
+            engine.start()
+        except SipError as exc:
+            log.error("the softphone could not start: %s", exc)
+            self.notifier.error(error_text(SipErrorKind.START_FAILED), str(exc))
+            return
+        self.sip_engine = engine
+        self.phone = PhoneController(
+            engine,
+            self.phone_bridge,
+            history,
+            notify_error=self.notifier.warning,
+            notify_desktop=self.notifier.desktop,
+            parent=self,
+        )
+        self.window.set_phone_panel(self.phone.panel)
+        self.phone.install_shortcuts(self.window)
+
+    def _register_phone(self, request: SignInRequest, signed: SignedIn) -> None:
+        if self.sip_engine is None:
+            return
+        from app.phone import account_settings
+
+        sip = self.config_store.config.sip
+        settings = account_settings(sip, display_name=signed.display_name)
+        if not settings.user:
+            settings = dataclasses.replace(settings, user=signed.user)
+        engine, fallback = self.sip_engine, request.password
+
+        def load_and_register() -> None:
+            # Worker thread: the keyring may block; the engine's register() is thread-safe.
+            saved = None
+            try:
+                saved = self.credentials.load(SecretKind.SIP_PASSWORD, f"{settings.user}@{settings.server}")
+            except Exception:
+                log.info("no SIP password in the keyring; using the sign-in password")
+            engine.register(settings, saved or fallback)
+
+        self.runner.run(load_and_register, name="phone registration").failure(self._on_keyring_failed)
 
     def _build_tickets_and_knowledge(self) -> None:
         """The hub connection (issue 7: ``app/sync``, shared with the state area), the 工单 panel and the knowledge
@@ -295,6 +366,10 @@ class Application(QObject):
         self._shut_down = True
         self.window.save_state()
         self.health.shutdown()
+        if self.phone is not None:
+            self.phone.shutdown()
+        if self.sip_engine is not None:
+            self.sip_engine.shutdown()  # hangs up, un-REGISTERs, destroys the endpoint (bounded)
         self.sync_bridge.close()
         self.sync_engine.stop()
         self.runner.shutdown()
@@ -451,6 +526,7 @@ class Application(QObject):
         )
         self.window.set_account_text(f"{signed.display_name} ({signed.user})")
         self.health.signed_in(signed.user)
+        self._register_phone(request, signed)
         if self.login_dialog is not None:
             self.login_dialog.accept()
 
@@ -467,6 +543,8 @@ class Application(QObject):
         self.sync_bridge.watch(self.sync_engine.logout())
         self.window.set_account_text("")
         self.health.signed_out()
+        if self.sip_engine is not None:
+            self.sip_engine.unregister()
 
 
 def _health_audio_probe() -> AudioProbe | None:

@@ -404,13 +404,13 @@ class HubHealthCheck:
 class BandwidthCheck:
     """Download and upload throughput against the hub's test endpoint (``GET ?bytes=N`` / ``POST`` a body).
 
-    Transfers grow from 16 KiB until one takes ≥ 0.4 s or 4 MiB, within a budget of ~2.5 s per direction, on one
+    Transfers grow from 16 KiB until one takes ≥ 0.4 s or reaches 1 MB, within a budget of ~2.5 s per direction, on one
     kept-alive connection so the TLS handshake is not counted."""
 
     step = CheckId.BANDWIDTH_DOWN
     produces = (CheckId.BANDWIDTH_DOWN, CheckId.BANDWIDTH_UP)
     START = 16 * 1024
-    LIMIT = 4 * 1024 * 1024
+    LIMIT = 1_000_000  # the hub's request-body limit is 1 MiB
     BUDGET_S = 2.5
     MIN_SAMPLE_S = 0.4
 

@@ -97,7 +97,7 @@ class HealthConfig:
     sip_transport: SipTransport = SipTransport.UDP
     sip_domain: str = ""  # Request-URI domain of the OPTIONS; default sip_host
     hub_url: str = ""
-    health_path: str = "/api/v1/health"
+    health_path: str = "/api/v1/status"  # the hub's liveness endpoint (HubStatus)
     bandwidth_path: str = "/api/v1/health/bandwidth"
     report_path: str = "/api/v1/health/reports"
     ca_file: str = ""  # site CA bundle (PEM) for the hub, and for SIP over TLS unless sip_ca_file is set

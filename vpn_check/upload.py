@@ -1,6 +1,6 @@
-"""Upload a health report to the hub (``POST {hub_url}{report_path}``, JSON, bearer token). Blocking: call it off
-the GUI thread. The body is :meth:`Report.to_json` plus the agent id; the hub shows it on the supervisor board.
-Until the hub's wire types land in ``app/protocol.py`` the JSON shape is documented in docs/health_check.md."""
+"""POST health reports to the hub (JSON, bearer token). Blocking: call it off the GUI thread. The application
+converts a :class:`Report` to the hub's ``HealthReportSubmit`` (``app/protocol.py``) in ``app/health.py``; vpn_check
+cannot import ``app``, so this module only carries JSON text."""
 
 from __future__ import annotations
 
@@ -30,11 +30,11 @@ class UploadError(Exception):
         self.detail = detail
 
 
-def upload_report(config: HealthConfig, report: Report, *, agent: str, token: str = "", timeout: float = 10.0) -> None:
+def post_json(config: HealthConfig, path: str, body: str, *, token: str = "", timeout: float = 10.0) -> None:
+    """POST ``body`` (JSON text) to ``{hub_url}{path}``; raises :class:`UploadError` with a kind."""
     parts = urlsplit(config.hub_url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UploadError(UploadErrorKind.NOT_CONFIGURED)
-    body = json.dumps({"agent": agent, "report": report.to_json()}, ensure_ascii=False).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "agentdesk-check"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -46,7 +46,7 @@ def upload_report(config: HealthConfig, report: Report, *, agent: str, token: st
         else:
             conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
         try:
-            conn.request("POST", parts.path.rstrip("/") + config.report_path, body=body, headers=headers)
+            conn.request("POST", parts.path.rstrip("/") + path, body=body.encode(), headers=headers)
             response = conn.getresponse()
             response.read()
         finally:
@@ -59,3 +59,10 @@ def upload_report(config: HealthConfig, report: Report, *, agent: str, token: st
         raise UploadError(UploadErrorKind.UNAUTHORIZED, f"HTTP {response.status}")
     if response.status >= 300:
         raise UploadError(UploadErrorKind.REJECTED, f"HTTP {response.status}")
+
+
+def upload_report(config: HealthConfig, report: Report, *, agent: str, token: str = "", timeout: float = 10.0) -> None:
+    """The whole report as JSON (``{"agent": ..., "report": Report.to_json()}``) for tools other than the hub; the
+    application sends the hub's own ``HealthReportSubmit`` through :func:`post_json` (``app/health.py``)."""
+    body = json.dumps({"agent": agent, "report": report.to_json()}, ensure_ascii=False)
+    post_json(config, config.report_path, body, token=token, timeout=timeout)

@@ -30,7 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="demo", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--check", action="store_true", help="start everything, wait for the window, stop (smoke test)")
     parser.add_argument("--screenshot", type=Path, help="save a screenshot of the client window and stop")
-    parser.add_argument("--work-dir", type=Path, help="keep the demo's files here instead of a temporary directory")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        help="keep the demo's files (site settings, client profile and logs, services' data) here; "
+        "default: a temporary directory removed at the end",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     parser.add_argument("client_args", nargs="*", help="extra arguments for the client (after --)")
     args = parser.parse_args(argv)

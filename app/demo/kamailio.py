@@ -147,6 +147,7 @@ fork=yes
 children=2
 tcp_children=2
 auto_aliases=no
+mhomed={1 if lst.extra_hosts or lst.host not in ("127.0.0.1", "::1") else 0}
 {chr(10).join(listen_lines)}
 {chr(10).join(aliases)}
 enable_tls={"yes" if tls_on else "no"}

@@ -6,6 +6,10 @@ Each part of the demo is a :class:`DemoService` with ``start(ctx)`` (returns onc
 command-line arguments (:meth:`DemoContext.add_client_args`) or environment variables (``ctx.client_env``).
 Services are started in list order and stopped in reverse order, also on Ctrl+C, on errors and when the window closes.
 
+The client runs with a profile of its own under the work directory (``profile/config``, ``profile/state``: its
+user file, window state and log ``profile/state/AgentDesk/log/agentdesk.log``), so a demo never touches the
+agent's real settings.
+
 The list of services is built in ``app/demo/__main__.py``: each issue adds its own (the hub on SQLite with demo data,
 Kamailio, the simulated caller, signing the client in). Runs in the foreground on the main thread; no Qt.
 """
@@ -165,6 +169,12 @@ class Demo:
                 ctx.site_dir.mkdir(parents=True, exist_ok=True)
                 ctx.client_env.update(os.environ)
                 ctx.client_env["AGENTDESK_SITE_CONFIG_DIR"] = str(ctx.site_dir)
+                # A demo profile of its own: the agent's real settings (user file, window state, logs) neither
+                # change the demo nor get changed by it. The OS keyring is still the user's.
+                profile = tmp / "profile"
+                for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"), ("XDG_DATA_HOME", "data")):
+                    (profile / sub).mkdir(parents=True, exist_ok=True)
+                    ctx.client_env[var] = str(profile / sub)
                 ctx.client_env["PYTHONPATH"] = os.pathsep.join(
                     [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
                 )

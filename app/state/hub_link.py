@@ -32,10 +32,13 @@ from app.protocol import (
 )
 from app.state.controller import StateController
 from app.state.model import RefusalKind
-from app.state.ports import StateReply
+from app.state.ports import Scheduler, StateReply
 from app.state.supervisor import SupervisorBoard
 
 log = logging.getLogger(__name__)
+
+#: How long to wait before fetching a failed snapshot again.
+SNAPSHOT_RETRY_S = 2.0
 
 
 class Requester(Protocol):
@@ -226,8 +229,11 @@ class StateSync:
         team_id: int = 0,
         board: SupervisorBoard | None = None,
         on_broadcast: Callable[[Broadcast], None] | None = None,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self._link = link
+        self._scheduler = scheduler
+        self._online = False
         self._controller = controller
         self._agent_id = agent_id
         self._team_id = team_id
@@ -246,16 +252,28 @@ class StateSync:
 
     def on_online(self) -> None:
         """Connected (first time or again): adopt the hub's state, whatever we held (missed pushes included)."""
+        self._online = True
         self._controller.on_connection(True)
-        self._link.fetch_own(self._on_own_snapshot, self._on_snapshot_failed)
+        self._fetch_own()
+        self._fetch_team()
+
+    def _fetch_own(self) -> None:
+        self._link.fetch_own(self._on_own_snapshot, lambda exc: self._on_snapshot_failed(exc, self._fetch_own))
+
+    def _fetch_team(self) -> None:
         board = self._board
-        if board is not None:
+        if board is None:
+            return
 
-            def got_policy(policy: TeamPolicy) -> None:
-                board.set_team(policy)
-                self._link.fetch_team(policy.team_id, self._on_team_snapshot, self._on_snapshot_failed)
+        def got_policy(policy: TeamPolicy) -> None:
+            board.set_team(policy)
+            self._link.fetch_team(
+                policy.team_id, self._on_team_snapshot, lambda exc: self._on_snapshot_failed(exc, self._fetch_team)
+            )
 
-            self._link.fetch_team_policy(self._team_id, got_policy, self._on_snapshot_failed)
+        self._link.fetch_team_policy(
+            self._team_id, got_policy, lambda exc: self._on_snapshot_failed(exc, self._fetch_team)
+        )
 
     def _on_team_snapshot(self, agents: list[AgentStatus], health: list[HealthReport]) -> None:
         if self._board is not None:
@@ -266,13 +284,19 @@ class StateSync:
         self.snapshots += 1
         self._controller.on_snapshot(status, policy)
 
-    def _on_snapshot_failed(self, exc: Exception) -> None:
-        log.warning("could not fetch the state snapshot: %s", exc)
+    def _on_snapshot_failed(self, exc: Exception, retry: Callable[[], None]) -> None:
+        """A snapshot that could not be fetched is fetched again while the connection is up (a busy hub, a
+        timeout): without it the state bar would keep showing nothing, or an old state."""
+        log.warning("could not fetch the state snapshot (retrying in %.0f s): %s", SNAPSHOT_RETRY_S, exc)
+        if self._scheduler is not None:
+            self._scheduler.call_later(SNAPSHOT_RETRY_S, lambda: retry() if self._online else None)
 
     def on_offline(self) -> None:
+        self._online = False
         self._controller.on_connection(False)
 
     def on_session_replaced(self) -> None:
+        self._online = False
         self._controller.on_connection(False)
         self._controller.on_session_replaced()
 

@@ -130,7 +130,13 @@ def build_router(ctx: HubContext) -> APIRouter:
         query = select(AgentStateHistory).where(AgentStateHistory.user_id == agent_id)
         if since is not None:
             query = query.where(AgentStateHistory.started_at >= _aware(since))
-        rows = db.scalars(query.order_by(AgentStateHistory.id.desc()).limit(limit))
+        rows = list(db.scalars(query.order_by(AgentStateHistory.id.desc()).limit(limit)))
+        changer_ids = {r.changed_by for r in rows if r.changed_by is not None}
+        names = (
+            {u.id: u.display_name for u in db.scalars(select(User).where(User.id.in_(changer_ids)))}
+            if changer_ids
+            else {}
+        )
         return wire(
             [
                 StateHistoryEntry(
@@ -142,6 +148,7 @@ def build_router(ctx: HubContext) -> APIRouter:
                     cause=r.cause,  # type: ignore[arg-type]
                     changed_by=r.changed_by,
                     call_id=r.call_id,
+                    changed_by_name=names.get(r.changed_by) if r.changed_by is not None else None,
                 )
                 for r in rows
             ]

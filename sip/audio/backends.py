@@ -76,12 +76,20 @@ class DeviceBackend(Protocol):
         """All devices now; raises ``AudioError(NO_SOUND_SERVER)`` when there is no audio system to ask."""
         ...
 
-    def open_input(self, device: AudioDevice | None, callback: RawCallback, latency: float) -> OsStream:
-        """Open (not start) a 16 kHz mono int16 input stream of one frame per callback; None = default device."""
+    def open_input(
+        self, device: AudioDevice | None, callback: RawCallback, latency: float, blocksize: int = FRAME_SAMPLES
+    ) -> OsStream:
+        """Open (not start) a 16 kHz mono int16 input stream of ``blocksize`` samples per callback (a 20 ms frame
+        or half of one); None = the default device."""
         ...
 
     def open_output(
-        self, device: AudioDevice | None, callback: RawCallback, latency: float, role: str = "phone"
+        self,
+        device: AudioDevice | None,
+        callback: RawCallback,
+        latency: float,
+        role: str = "phone",
+        blocksize: int = FRAME_SAMPLES,
     ) -> OsStream:
         """Open (not start) an output stream like ``open_input``; ``role`` tags it for the sound server."""
         ...
@@ -197,7 +205,9 @@ class PulseBackend:
                     else:
                         os.environ[key] = value
 
-    def open_input(self, device: AudioDevice | None, callback: RawCallback, latency: float) -> OsStream:
+    def open_input(
+        self, device: AudioDevice | None, callback: RawCallback, latency: float, blocksize: int = FRAME_SAMPLES
+    ) -> OsStream:
         sd = _sounddevice()
         with self._pinned("PULSE_SOURCE", device, "phone"):
             self._portaudio_pulse_device()
@@ -206,7 +216,7 @@ class PulseBackend:
                     samplerate=SAMPLE_RATE,
                     channels=CHANNELS,
                     dtype="int16",
-                    blocksize=FRAME_SAMPLES,
+                    blocksize=blocksize,
                     device="pulse",
                     latency=latency,
                     callback=callback,
@@ -216,7 +226,12 @@ class PulseBackend:
         return stream
 
     def open_output(
-        self, device: AudioDevice | None, callback: RawCallback, latency: float, role: str = "phone"
+        self,
+        device: AudioDevice | None,
+        callback: RawCallback,
+        latency: float,
+        role: str = "phone",
+        blocksize: int = FRAME_SAMPLES,
     ) -> OsStream:
         sd = _sounddevice()
         with self._pinned("PULSE_SINK", device, role):
@@ -226,7 +241,7 @@ class PulseBackend:
                     samplerate=SAMPLE_RATE,
                     channels=CHANNELS,
                     dtype="int16",
-                    blocksize=FRAME_SAMPLES,
+                    blocksize=blocksize,
                     device="pulse",
                     latency=latency,
                     callback=callback,
@@ -384,14 +399,16 @@ class PortAudioBackend:
             return sd.WasapiSettings(auto_convert=True)
         return None
 
-    def open_input(self, device: AudioDevice | None, callback: RawCallback, latency: float) -> OsStream:
+    def open_input(
+        self, device: AudioDevice | None, callback: RawCallback, latency: float, blocksize: int = FRAME_SAMPLES
+    ) -> OsStream:
         sd = _sounddevice()
         try:
             stream: OsStream = sd.RawInputStream(
                 samplerate=SAMPLE_RATE,
                 channels=CHANNELS,
                 dtype="int16",
-                blocksize=FRAME_SAMPLES,
+                blocksize=blocksize,
                 device=self._device_index(device, Direction.INPUT),
                 latency=latency,
                 callback=callback,
@@ -407,6 +424,7 @@ class PortAudioBackend:
         callback: RawCallback,
         latency: float,
         role: str = "phone",  # noqa: ARG002 (only PulseAudio tags streams with a role)
+        blocksize: int = FRAME_SAMPLES,
     ) -> OsStream:
         sd = _sounddevice()
         try:
@@ -414,7 +432,7 @@ class PortAudioBackend:
                 samplerate=SAMPLE_RATE,
                 channels=CHANNELS,
                 dtype="int16",
-                blocksize=FRAME_SAMPLES,
+                blocksize=blocksize,
                 device=self._device_index(device, Direction.OUTPUT),
                 latency=latency,
                 callback=callback,

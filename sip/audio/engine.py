@@ -42,6 +42,7 @@ from sip.audio.framequeue import FrameQueue
 from sip.audio.model import (
     FRAME_BYTES,
     FRAME_MS,
+    FRAME_SAMPLES,
     SILENCE,
     ActiveDeviceChanged,
     AudioDevice,
@@ -64,6 +65,12 @@ T = TypeVar("T")
 # the values the benchmark and the busy-GUI test settled on (docs/audio.md, "Latency").
 OUTPUT_LATENCY = 0.04
 INPUT_LATENCY = 0.02
+#: PortAudio's ALSA host API needs at least two periods of buffer: with one 20 ms frame per callback the device
+#: latency cannot go below 40 ms; with two 10 ms blocks per frame it is 20 ms.
+BLOCKS_PER_FRAME = 2
+#: Queue floors (frames of 20 ms) the queues settle at; see FrameQueue.
+SPEAKER_TARGET = 1
+MIC_TARGET = 1
 #: Output callbacks are ignored for xrun counting while a stream starts (PulseAudio primes its buffer).
 WARMUP_S = 1.0
 
@@ -127,14 +134,21 @@ class AudioEngine:
         *,
         output_latency: float = OUTPUT_LATENCY,
         input_latency: float = INPUT_LATENCY,
-        speaker_target: int = 1,
-        mic_target: int = 1,
+        speaker_target: int = SPEAKER_TARGET,
+        mic_target: int = MIC_TARGET,
+        blocks_per_frame: int = BLOCKS_PER_FRAME,
     ) -> None:
         self.backend = backend
         self._settings = settings or AudioSettings()
         self._on_event = on_event
         self.output_latency = output_latency
         self.input_latency = input_latency
+        if blocks_per_frame not in (1, 2):
+            raise ValueError("blocks_per_frame must be 1 or 2")
+        self._blocks = blocks_per_frame
+        self._block_bytes = FRAME_BYTES // blocks_per_frame
+        self._pending_in = b""  # first half of a microphone frame (two 10 ms blocks per frame)
+        self._pending_out = b""  # second half of a speaker frame
         self._speaker_q = FrameQueue(target=speaker_target, capacity=speaker_target + 6)
         self._mic_q = FrameQueue(target=mic_target, capacity=mic_target + 6)
         self._inventory = DeviceInventory()
@@ -435,9 +449,14 @@ class AudioEngine:
                 self._max_in_gap = now - last
             if status:
                 self._in_flags += 1
-        frame = bytes(indata)
-        self._last_mic = frame
-        self._mic_q.push(frame)
+        block = bytes(indata)
+        if self._blocks == 2:
+            if not self._pending_in:
+                self._pending_in = block
+                return
+            block, self._pending_in = self._pending_in + block, b""
+        self._last_mic = block
+        self._mic_q.push(block)
 
     def _on_output(self, outdata: Any, _frames: int, _time_info: Any, status: Any) -> None:
         now = time.monotonic()
@@ -448,10 +467,18 @@ class AudioEngine:
                 self._max_out_gap = now - last
             if status:
                 self._out_flags += 1
+        if self._pending_out:
+            outdata[:], self._pending_out = self._pending_out, b""
+            return
         frame = self._speaker_q.pop()
         if self._cue:
             frame = _mix(frame or SILENCE, self._cue.popleft())
-        outdata[:] = SILENCE if frame is None else frame
+        if frame is None:
+            frame = SILENCE
+        if self._blocks == 2:
+            outdata[:], self._pending_out = frame[: self._block_bytes], frame[self._block_bytes :]
+        else:
+            outdata[:] = frame
 
     # ------------------------------------------------------------------ control thread internals
     def _do_start(self) -> DeviceInventory:
@@ -518,10 +545,7 @@ class AudioEngine:
     def _open_one(self, role: Role) -> _Stream | None:
         device = self._selected[role]
         try:
-            if role is Role.MICROPHONE:
-                stream = self.backend.open_input(device, self._on_input, self.input_latency)
-            else:
-                stream = self.backend.open_output(device, self._on_output, self.output_latency)
+            stream = self._open_talk(role, device)
             wrapped = _Stream(stream, device)
             stream.start()
         except AudioError as exc:
@@ -530,16 +554,21 @@ class AudioEngine:
                 return None
             # The chosen device refused: the call goes on on the system default.
             try:
-                if role is Role.MICROPHONE:
-                    stream = self.backend.open_input(None, self._on_input, self.input_latency)
-                else:
-                    stream = self.backend.open_output(None, self._on_output, self.output_latency)
+                stream = self._open_talk(role, None)
                 wrapped = _Stream(stream, None)
                 stream.start()
             except AudioError as exc2:
                 self._emit(AudioProblem(exc2, role))
                 return None
         return wrapped
+
+    def _open_talk(self, role: Role, device: AudioDevice | None) -> OsStream:
+        block = FRAME_SAMPLES // self._blocks
+        if role is Role.MICROPHONE:
+            self._pending_in = b""
+            return self.backend.open_input(device, self._on_input, self.input_latency, blocksize=block)
+        self._pending_out = b""
+        return self.backend.open_output(device, self._on_output, self.output_latency, blocksize=block)
 
     def _open_streams(self) -> None:
         if self._output is None:

@@ -10,9 +10,11 @@ the queue slowly fills or drains:
   (1 s); when even that minimum is above ``target``, the excess frames are dropped one per pop (each a 20 ms skip,
   inaudible in speech), so latency returns to the target within about a second; a hard ``capacity`` bounds the
   queue at all times, so latency never grows without bound;
-- *drains* (consumer faster, or the producer stalled): the consumer gets ``None`` (it plays/sends silence) and the
-  queue re-buffers to ``target`` frames before it delivers again, so one late burst does not turn into a long run
-  of alternating frame/silence.
+- *drains* (consumer faster, or the producer stalled): the consumer gets ``None`` (it plays/sends silence) for
+  that one frame and delivers again as soon as a frame is there. Re-buffering to ``target`` first would turn every
+  underrun into ``target`` frames of silence; instead the cushion comes back by itself, because a producer that
+  was late (pjmedia's clock thread waiting for the GIL) catches up with a burst. At start-up the queue does wait
+  for ``target`` frames.
 """
 
 from __future__ import annotations
@@ -66,7 +68,6 @@ class FrameQueue:
             self._buffering = False
         if depth == 0:
             self.stats.underruns += 1
-            self._buffering = True
             return None
         if depth < self._window_min:
             self._window_min = depth
@@ -86,7 +87,6 @@ class FrameQueue:
             frame = frames.popleft()
         except IndexError:
             self.stats.underruns += 1
-            self._buffering = True
             return None
         self.stats.frames += 1
         return frame

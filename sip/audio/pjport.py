@@ -21,6 +21,7 @@ pjsua2 (the call code's); the engine's control operations they trigger are queue
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import traceback
 from typing import Any, Protocol
@@ -59,6 +60,26 @@ class CallAudio(Protocol):
     def shutdown(self) -> None: ...
 
 
+_PTR = ctypes.sizeof(ctypes.c_void_p)
+
+
+def _vector_bytes_fast(vector: Any) -> bytes:
+    """The bytes of a SWIG ``std::vector<unsigned char>`` without walking it element by element.
+
+    ``bytes(frame.buf)`` goes through SWIG's iterator one byte at a time: 0.6–1.6 ms per 640-byte frame, measured
+    here, i.e. 3–8 % of a core at 50 frames/s. Every mainstream C++ library (libstdc++, libc++, MSVC) lays a vector
+    out as three pointers, begin first and end second; ``vector.this`` is the vector's address. This reads the
+    frame in ~1 µs. ``_BridgePort`` checks it against the slow path on the first frame and falls back for good
+    if they ever differ.
+    """
+    address = int(vector.this)
+    begin = ctypes.c_void_p.from_address(address).value
+    end = ctypes.c_void_p.from_address(address + _PTR).value
+    if not begin or not end or not 0 <= end - begin <= 65536:
+        raise ValueError("unexpected std::vector layout")
+    return ctypes.string_at(begin, end - begin)
+
+
 class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]  # SWIG class, untyped
     """The pjmedia side. Only the two callbacks run on the clock thread."""
 
@@ -66,6 +87,7 @@ class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]  # SWIG class, untyp
         super().__init__()
         self._engine = engine
         self.errors = 0
+        self._fast_copy: bool | None = None  # None: not verified yet
 
     def onFrameRequested(self, frame: Any) -> None:  # noqa: N802  (pjsua2 API)
         try:
@@ -78,9 +100,21 @@ class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]  # SWIG class, untyp
     def onFrameReceived(self, frame: Any) -> None:  # noqa: N802  (pjsua2 API)
         try:
             if frame.type == pj.PJMEDIA_FRAME_TYPE_AUDIO and frame.size == FRAME_BYTES:
-                self._engine.write_speaker_frame(bytes(frame.buf))
+                self._engine.write_speaker_frame(self._frame_bytes(frame.buf))
         except Exception:
             self._failed()
+
+    def _frame_bytes(self, vector: Any) -> bytes:
+        if self._fast_copy:
+            return _vector_bytes_fast(vector)
+        slow = bytes(vector)
+        if self._fast_copy is None:
+            try:
+                self._fast_copy = _vector_bytes_fast(vector) == slow
+            except (ValueError, OSError):
+                self._fast_copy = False
+            log.info("audio port: %s frame copy", "fast" if self._fast_copy else "element-wise")
+        return slow
 
     def _failed(self) -> None:
         self.errors += 1

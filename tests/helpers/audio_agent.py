@@ -77,12 +77,14 @@ class Agent:
             speaker=args.speaker,
             ringer=args.ringer,
         )
-        self.engine = AudioEngine(
-            PulseBackend(os.environ.get("PULSE_SERVER")),
-            settings,
-            self.on_event,
-            output_latency=args.output_latency,
-        )
+        tuning: dict[str, Any] = {}
+        if args.output_latency is not None:
+            tuning["output_latency"] = args.output_latency
+        if args.blocks is not None:
+            tuning["blocks_per_frame"] = args.blocks
+        if args.target is not None:
+            tuning["speaker_target"] = tuning["mic_target"] = args.target
+        self.engine = AudioEngine(PulseBackend(os.environ.get("PULSE_SERVER")), settings, self.on_event, **tuning)
         self.engine.start().result(10)
         self.bridge = PjAudioBridge(self.engine)
         self.audio = BridgedCallAudio(self.engine, self.bridge)
@@ -313,12 +315,17 @@ def main() -> None:
     parser.add_argument("--microphone")
     parser.add_argument("--speaker")
     parser.add_argument("--ringer")
-    parser.add_argument("--output-latency", type=float, default=0.04)
+    parser.add_argument("--output-latency", type=float, default=None)
+    parser.add_argument("--blocks", type=int, default=None)
+    parser.add_argument("--target", type=int, default=None)
+    parser.add_argument("--switch-interval", type=float, default=None)
     parser.add_argument("--registrar")
     parser.add_argument("--domain")
     parser.add_argument("--user")
     parser.add_argument("--password")
     args = parser.parse_args()
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     Agent(args).run()
 

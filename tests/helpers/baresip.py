@@ -66,6 +66,7 @@ class Baresip:
         extra_modules: tuple[str, ...] = (),
         sip_trace: bool = True,
         display_name: str = "",
+        host: str = "127.0.0.1",
     ) -> None:
         self.name = name
         self.home = home
@@ -81,9 +82,9 @@ class Baresip:
         module_lines = "\n".join(f"module {m}" for m in modules)
         (home / "config").write_text(
             f"""poll_method epoll
-sip_listen 127.0.0.1:{free_port("both")}
+sip_listen {host}:{free_port("both", host)}
 sip_trans_def udp
-net_interface 127.0.0.1
+net_interface {host}
 audio_player alsa,null
 audio_alert alsa,null
 audio_source ausine,{tone_hz}
@@ -149,6 +150,7 @@ snd_path {self.dump_dir}
             aor=aor,
             password=password,
             outbound=outbound,
+            host=lab.host,
             **kwargs,
         )
         if not register:

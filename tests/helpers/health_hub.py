@@ -3,7 +3,7 @@ tests (the real hub, issue 5, serves the same paths), and certificates made to o
 expiring soon).
 
 Endpoints (``vpn_check.config.HealthConfig`` defaults):
-    GET  /api/v1/health                  → 200 {"status": "ok"} (or the configured status)
+    GET  /api/v1/status                  → 200 (or the configured status), like the hub's HubStatus
     GET  /api/v1/health/bandwidth?bytes=N → N bytes
     POST /api/v1/health/bandwidth         → reads the body, {"received": N}
     POST /api/v1/health/reports           → stores the JSON report, 201
@@ -127,7 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
-        if parts.path == "/api/v1/health":
+        if parts.path == "/api/v1/status":
             status = self.server.health_status
             body = {"status": "ok" if status == 200 else "degraded", "version": "stub"}
             self._send(status, json.dumps(body).encode())

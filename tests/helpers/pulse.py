@@ -340,7 +340,7 @@ class PulseServer:
         return len([line for line in self.pactl("list", "short", kind).splitlines() if line.split("\t")[1] == idx])
 
     # -- players and recorders ----------------------------------------------------------------------
-    def play(self, sink: str, samples: Samples, rate: int = 16000, latency_ms: int = 20) -> Player:
+    def play(self, sink: str, samples: Samples, rate: int = 16000, latency_ms: int = 200) -> Player:
         """Play ``samples`` (mono, or (n, channels)) into ``sink`` with ``pacat``; returns at once."""
         channels = 1 if samples.ndim == 1 else samples.shape[1]
         path = self.root / f"play-{uuid.uuid4().hex}.raw"
@@ -370,7 +370,7 @@ class PulseServer:
         """Play a sine tone into ``sink`` (default: long enough to outlast a test; stop it when done)."""
         return self.play(sink, tone(freq, seconds, rate, amplitude), rate)
 
-    def record(self, source: str, rate: int = 16000, channels: int = 1, latency_ms: int = 20) -> Recorder:
+    def record(self, source: str, rate: int = 16000, channels: int = 1, latency_ms: int = 100) -> Recorder:
         """Record ``source`` (e.g. ``sink.monitor``) with ``parec`` until ``Recorder.stop()``."""
         path = self.root / f"rec-{uuid.uuid4().hex}.raw"
         out = path.open("wb")

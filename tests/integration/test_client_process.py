@@ -64,3 +64,5 @@ def test_demo_runs_the_client_on_a_virtual_display(tmp_path: Path) -> None:
     assert "stopping virtual display (Xvfb)" in result.stdout
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "work" / "site").is_dir()
+    log = tmp_path / "work" / "profile" / "state" / "AgentDesk" / "log" / "agentdesk.log"
+    assert "AgentDesk started" in log.read_text()  # the demo's client used its own profile

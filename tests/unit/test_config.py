@@ -316,3 +316,39 @@ def test_default_locations_follow_the_environment(tmp_path: Path) -> None:
     assert loaded.config.sip.server == "from-env-site"
     assert loaded.user_file is not None
     assert str(loaded.user_file).startswith(str(Path(str(site)).parent))
+
+
+def test_old_user_files_are_migrated_and_backed_up_before_rewriting(
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if version 2 renamed sip.registrar to sip.server: a version-1 file still works and is kept."""
+    import app.config as config_module
+
+    def rename_registrar(doc: dict[str, object]) -> dict[str, object]:
+        sip = doc.get("sip")
+        if isinstance(sip, dict) and "registrar" in sip:
+            sip["server"] = sip.pop("registrar")
+        return doc
+
+    monkeypatch.setattr(config_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(config_module, "MIGRATIONS", {1: rename_registrar})
+    _, user = dirs
+    old_text = 'schema_version = 1\n[sip]\nregistrar = "pbx.old"\n'
+    _write(user, old_text)
+    loaded = _load(dirs)
+    assert loaded.config.sip.server == "pbx.old"
+    assert loaded.issues == ()
+    save_user_values(loaded, {"sip.user": "1001"})
+    assert user.with_suffix(".toml.v1.bak").read_text() == old_text
+    rewritten = user.read_text()
+    assert "schema_version = 2" in rewritten
+    assert 'server = "pbx.old"' in rewritten
+    assert "registrar" not in rewritten
+
+
+def test_a_newer_user_file_is_read_as_it_is(dirs: tuple[Path, Path]) -> None:
+    _, user = dirs
+    _write(user, 'schema_version = 7\n[sip]\nuser = "1001"\n')
+    loaded = _load(dirs)
+    assert loaded.config.sip.user == "1001"
+    assert loaded.issues == ()

@@ -264,3 +264,17 @@ def test_copy_diagnostics_is_redacted(root: Application) -> None:
     assert "AgentDesk" in text
     assert "typed-secret-123" not in text
     assert "token=<redacted>" in text
+
+
+def test_close_hides_to_the_tray_or_quits(qtbot: QtBot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.set_close_to_tray(True)
+    with qtbot.assertNotEmitted(window.quit_requested):
+        window.close()
+    assert not window.isVisible()
+    window.show()
+    window.set_close_to_tray(False)
+    with qtbot.waitSignal(window.quit_requested):
+        window.close()

@@ -126,3 +126,22 @@ def test_reconnect_adopts_the_hubs_snapshot_and_pushes_are_routed() -> None:
     assert ctl.view.pending is None  # refused at once
     sync.on_session_replaced()
     assert ctl.request(AgentEvent.GO_READY) is RefusalKind.DISCONNECTED
+
+
+def test_a_failed_snapshot_is_fetched_again_while_online(caplog: pytest.LogCaptureFixture) -> None:
+    rec = Recorder()
+    clock = Clock()
+    link = HubStateLink(rec, deliver)
+    ctl = StateController(link, clock, TEAM, hub_now=clock.now)
+    sync = StateSync(link, ctl, agent_id=7, scheduler=clock)
+    rec.answers[("GET", "/agents/me/policy")] = HubError(ErrorCode.INTERNAL.value, 503)
+    sync.on_online()
+    first = ctl.view
+    assert first.status is None
+    assert "retrying" in caplog.text
+    rec.answers[("GET", "/agents/me/policy")] = to_wire(TEAM)
+    rec.answers[("GET", "/agents/me/state")] = to_wire(make_status(AgentState.READY, version=3))
+    clock.advance(2.1)
+    status = ctl.view.status
+    assert status is not None
+    assert status.state is AgentState.READY

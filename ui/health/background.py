@@ -47,7 +47,10 @@ class HealthJob(QObject):
         try:
             result = fn(self)
         except Exception as exc:
-            log.exception("health job failed")
+            if hasattr(exc, "kind"):  # a typed core error (UploadError, ...): expected, the slot reports it
+                log.info("health job: %s", exc)
+            else:
+                log.exception("health job failed")
             self.running = False
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return

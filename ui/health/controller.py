@@ -27,13 +27,21 @@ log = logging.getLogger(__name__)
 class HealthController(QObject):
     """Owns the health widgets and workers. ``gate_required``: run the gate before the first sign-in."""
 
-    def __init__(self, service: HealthService, window: QWidget, *, gate_required: bool) -> None:
+    def __init__(
+        self,
+        service: HealthService,
+        window: QWidget,
+        *,
+        gate_required: bool,
+        token: Callable[[], str] | None = None,
+    ) -> None:
         super().__init__(window)
         self.service = service
         self.window = window
         self.gate_required = gate_required
         self.gate_passed = False
         self.agent = ""
+        self._token = token  # the hub access token once signed in (app/sync); without it the hub answers 401
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="health")
         self.panel = HealthPanel()
         self.indicator = HealthIndicator()
@@ -124,12 +132,16 @@ class HealthController(QObject):
         self.monitor.stop()
 
     def _upload_if_signed_in(self) -> None:
-        report, agent = self._pending_upload, self.agent
-        if report is None or not agent or self._upload_job.running:
+        report = self._pending_upload
+        if report is None or not self.agent or self._upload_job.running:
             return
         self._pending_upload = None
-        service = self.service
-        self._upload_job.start(lambda _job: service.upload(report, agent=agent))
+        service, token = self.service, self._token
+
+        def upload(_job: HealthJob) -> None:
+            service.upload(report, token=token() if token is not None else "")
+
+        self._upload_job.start(upload)
 
     @Slot(str)
     def _on_upload_failed(self, message: str) -> None:

@@ -11,16 +11,24 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from app.demo.kamailio import KamailioConfig, KamailioLab, Listeners, make_test_pki
+from app.health import HealthService
 from tests.helpers import netns
 from tests.helpers.kamailio import DEFAULT_USERS
 from tests.helpers.process import ManagedProcess
+from ui.health.monitor import HealthMonitor
+from ui.health.panel import HealthPanel
+from vpn_check.config import HealthConfig, Thresholds
+from vpn_check.model import CheckId, Status
+from vpn_check.monitor import VpnState, vpn_state
 
 ROOT = Path(__file__).resolve().parents[3]
 _why = netns.available()
@@ -192,3 +200,50 @@ def test_unresolvable_name(office: Office) -> None:
     failed = [h for h in dns["details"]["hosts"] if h["host"] == "nothere.test"]
     assert failed[0]["addresses"] == []
     assert r["vpn.egress_sip"]["status"] == "pass"  # the configured hosts still resolve
+
+
+def test_in_shift_monitor_sees_the_vpn_drop_and_recovery(office: Office, qtbot: QtBot) -> None:
+    """The Qt monitor with the application's HealthService, its checks running inside the home namespace: taking
+    the WireGuard interface down raises the banner through the network-change poll (the 10-minute interval never
+    fires), and bringing it back clears it without a restart."""
+    lab = office.lab
+    service = HealthService(
+        HealthConfig(
+            sip_host=lab.server_tunnel_ip,
+            sip_port=SIP_PORT,
+            sip_domain="agentdesk.test",
+            hub_url=f"https://{lab.server_tunnel_ip}:{HUB_PORT}",
+            ca_file=str(office.ca),
+            thresholds=Thresholds(rtt_warn_ms=5000, rtt_fail_ms=10000, jitter_warn_ms=5000, jitter_fail_ms=10000),
+        )
+    )
+    executor = ThreadPoolExecutor(max_workers=2)
+    monitor = HealthMonitor(
+        lambda: lab.client.call(service.run_light),
+        lambda: lab.client.call(service.fingerprint),
+        executor,
+        interval_s=600,
+        poll_s=0.3,
+    )
+    panel = HealthPanel()
+    qtbot.addWidget(panel)
+    monitor.vpn_dropped.connect(panel.banner.on_vpn_dropped)
+    monitor.vpn_restored.connect(panel.banner.on_vpn_restored)
+    monitor.report_updated.connect(panel.on_report_updated)
+    try:
+        with qtbot.waitSignal(monitor.report_updated, timeout=30000) as first:
+            monitor.start()
+        assert vpn_state(first.args[0]) is VpnState.UP
+        assert panel.banner.isHidden()
+        with qtbot.waitSignals([monitor.network_changed, monitor.vpn_dropped], timeout=30000, order="strict"):
+            lab.vpn_down()
+        assert not panel.banner.isHidden()
+        assert monitor.last_report is not None
+        assert monitor.last_report.get(CheckId.VPN_PRESENT).status is Status.FAIL  # type: ignore[union-attr]
+        with qtbot.waitSignal(monitor.vpn_restored, timeout=30000):
+            lab.vpn_up()
+        assert monitor.state is VpnState.UP
+    finally:
+        lab.vpn_up()
+        monitor.stop()
+        executor.shutdown(wait=True)

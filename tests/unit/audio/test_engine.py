@@ -72,6 +72,7 @@ class FakeBackend:
         self.streams: list[FakeStream] = []
         self.refuse: set[str] = set()
         self.watcher: FakeWatcher | None = None
+        self.blocksizes: list[int] = []
 
     def inventory(self) -> DeviceInventory:
         return DeviceInventory(
@@ -86,12 +87,21 @@ class FakeBackend:
         self.streams.append(stream)
         return stream
 
-    def open_input(self, device: AudioDevice | None, callback: RawCallback, latency: float) -> FakeStream:
+    def open_input(
+        self, device: AudioDevice | None, callback: RawCallback, latency: float, blocksize: int = 320
+    ) -> FakeStream:
+        self.blocksizes.append(blocksize)
         return self._open(device, callback, "input", "phone")
 
     def open_output(
-        self, device: AudioDevice | None, callback: RawCallback, latency: float, role: str = "phone"
+        self,
+        device: AudioDevice | None,
+        callback: RawCallback,
+        latency: float,
+        role: str = "phone",
+        blocksize: int = 320,
     ) -> FakeStream:
+        self.blocksizes.append(blocksize)
         return self._open(device, callback, "output", role)
 
     def watch(self, on_change: Callable[[], None]) -> FakeWatcher:
@@ -106,7 +116,14 @@ class FakeBackend:
 def setup() -> Any:
     backend = FakeBackend(SPK, MIC, J_OUT, J_IN)
     events: list[AudioEvent] = []
-    engine = AudioEngine(backend, AudioSettings(priority=("Jabra",)), events.append)
+    engine = AudioEngine(
+        backend,
+        AudioSettings(priority=("Jabra",)),
+        events.append,
+        blocks_per_frame=1,
+        speaker_target=2,
+        mic_target=2,
+    )
     engine.start().result(5)
     yield backend, engine, events
     engine.shutdown()
@@ -144,8 +161,10 @@ def test_data_path_mic_to_call_and_call_to_speaker(setup: Any) -> None:
     (out,) = backend.live("output")
     tone = bytes(range(256)) * 2 + bytes(128)
     inp.callback(tone, 320, None, 0)
+    assert engine.read_mic_frame() == SILENCE  # buffering to the floor first: silence, never blocks
+    inp.callback(tone, 320, None, 0)
     assert engine.read_mic_frame() == tone
-    assert engine.read_mic_frame() == SILENCE  # empty: silence, never blocks
+    engine.write_speaker_frame(tone)
     engine.write_speaker_frame(tone)
     buf = bytearray(FRAME_BYTES)
     out.callback(buf, 320, None, 0)
@@ -266,3 +285,28 @@ def test_shutdown_stops_watcher_and_streams(setup: Any) -> None:
     engine.shutdown()
     assert backend.watcher.stopped
     assert all(s.closed for s in backend.streams)
+
+
+def test_half_frame_blocks_assemble_and_split_frames() -> None:
+    """With 10 ms PortAudio blocks (the default, for 20 ms less device latency) frames are still 20 ms."""
+    backend = FakeBackend(SPK, MIC)
+    engine = AudioEngine(backend, AudioSettings(), blocks_per_frame=2, speaker_target=1, mic_target=1)
+    try:
+        engine.start().result(5)
+        engine.open_call_audio().result(5)
+        assert set(backend.blocksizes) == {160}
+        (inp,) = backend.live("input")
+        (out,) = backend.live("output")
+        first, second = bytes([1]) * 320, bytes([2]) * 320
+        inp.callback(first, 160, None, 0)
+        inp.callback(second, 160, None, 0)
+        assert engine.read_mic_frame() == first + second
+        engine.write_speaker_frame(second + first)
+        halves = []
+        for _ in range(2):
+            buf = bytearray(320)
+            out.callback(buf, 160, None, 0)
+            halves.append(bytes(buf))
+        assert halves == [second, first]
+    finally:
+        engine.shutdown()

@@ -13,19 +13,18 @@ def frame(n: int) -> bytes:
     return n.to_bytes(2, "little") * 320
 
 
-def test_rebuffers_to_target_before_delivering() -> None:
+def test_buffers_to_target_at_start_and_an_underrun_costs_one_frame() -> None:
     q = FrameQueue(target=2, capacity=6)
     q.push(frame(1))
-    assert q.pop() is None  # still buffering
+    assert q.pop() is None  # still buffering at start
     q.push(frame(2))
     assert q.pop() == frame(1)
     assert q.pop() == frame(2)
     assert q.pop() is None
     assert q.stats.underruns == 1
     q.push(frame(3))
-    assert q.pop() is None  # re-buffering after the underrun
-    q.push(frame(4))
-    assert q.pop() == frame(3)
+    assert q.pop() == frame(3)  # one frame of silence, then straight on
+    assert q.stats.underruns == 1
 
 
 def test_capacity_bounds_latency() -> None:

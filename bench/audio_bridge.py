@@ -1,0 +1,354 @@
+"""Benchmark of the headset audio bridge: added latency per direction, glitches, and in-call CPU.
+
+    python -m bench.audio_bridge                 # 5-minute call (the issue's figure)
+    python -m bench.audio_bridge --duration 60   # shorter
+
+Everything is real and private to the run: a PulseAudio daemon with null sinks, Kamailio, the agent (pjsua2 + the
+bridge, ``tests/helpers/audio_agent.py``) and a customer (baresip with *native* ALSA audio on the same kind of
+PulseAudio devices).
+
+**Latency** is measured with chirps and cross-correlation, one stereo recording per direction so that both ends
+share one clock: for the uplink, a stereo null sink ``up`` whose left channel is the agent's microphone (a
+remap-source of ``up.monitor``'s left channel, into which the chirps are played) and whose right channel is the
+customer's speaker (a remap-sink); recording ``up.monitor`` gives "said" on the left and "heard" on the right.
+The downlink is the mirror image. The same layout is first measured with **two baresips** (native audio on both
+ends): the bridge's *added* latency per direction is the agent call's figure minus that baseline, i.e. what the
+bridge costs compared with a softphone that has its own sound devices.
+
+**Glitches**: the bridge's own counters over the measured call (underruns, overruns, drift corrections, device
+xruns), after call set-up.
+
+**CPU**: user + system time of the agent process and of the baresip in the same call over the measured window,
+as % of one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+
+from tests.helpers.audio_agent_client import AudioAgent, agent_env
+from tests.helpers.baresip import Baresip
+from tests.helpers.kamailio import Lab, start_lab
+from tests.helpers.pulse import PulseServer, Samples
+
+RATE = 16000
+CHIRP_S = 0.4
+PERIOD_S = 2.0
+
+
+@dataclass
+class DirectionDevices:
+    """One direction's measurement devices: chirps go into ``feed`` (left), the far end's speaker is ``out``."""
+
+    sink: str  # stereo null sink; its monitor is recorded
+    mic: str  # mono source = left channel of the sink's monitor
+    out: str  # mono sink = right channel of the stereo sink
+
+
+def make_path(server: PulseServer, name: str) -> DirectionDevices:
+    server.pactl(
+        "load-module",
+        "module-null-sink",
+        f"sink_name={name}",
+        "channels=2",
+        "channel_map=front-left,front-right",
+        f"rate={RATE}",
+    )
+    mic, out = f"{name}_mic", f"{name}_out"
+    server.pactl(
+        "load-module",
+        "module-remap-source",
+        f"master={name}.monitor",
+        f"source_name={mic}",
+        "channels=1",
+        "master_channel_map=front-left",
+        "channel_map=mono",
+        f"source_properties=device.description={mic}",
+    )
+    server.pactl(
+        "load-module",
+        "module-remap-sink",
+        f"master={name}",
+        f"sink_name={out}",
+        "channels=1",
+        "master_channel_map=front-right",
+        "channel_map=mono",
+        "remix=no",
+        f"sink_properties=device.description={out}",
+    )
+    return DirectionDevices(name, mic, out)
+
+
+def chirp_train(seconds: float) -> Samples:
+    """Stereo: a 300–3400 Hz chirp every PERIOD_S on the left, silence on the right."""
+    t = np.arange(int(CHIRP_S * RATE)) / RATE
+    f0, f1 = 300.0, 3400.0
+    chirp = 0.5 * np.sin(2 * np.pi * (f0 * t + (f1 - f0) / (2 * CHIRP_S) * t**2)) * np.hanning(len(t))
+    period = np.zeros(int(PERIOD_S * RATE))
+    period[: len(chirp)] = chirp
+    left = np.tile(period, int(seconds / PERIOD_S) + 1)
+    return np.stack([left, np.zeros_like(left)], axis=1)
+
+
+def lags_ms(recording: Samples) -> list[float]:
+    """Per chirp: the delay of the right channel (heard) behind the left (said), by cross-correlation."""
+    said, heard = recording[:, 0], recording[:, 1]
+    n = int(PERIOD_S * RATE)
+    found = []
+    for start in range(0, len(said) - 2 * n, n):
+        seg = said[start : start + n]
+        if np.max(np.abs(seg)) < 0.1:
+            continue
+        onset = start + int(np.argmax(np.abs(seg) > 0.05))
+        ref = said[onset : onset + int(CHIRP_S * RATE)]
+        window = heard[onset : onset + n]
+        if len(window) < len(ref) or np.max(np.abs(window)) < 0.01:
+            continue
+        corr = np.correlate(window, ref, mode="valid")
+        peak = int(np.argmax(np.abs(corr)))
+        if np.abs(corr[peak]) < 0.2 * np.sqrt(np.sum(ref**2) * np.sum(window**2)) / 4:
+            continue
+        found.append(peak * 1000.0 / RATE)
+    return found
+
+
+def measure(
+    server: PulseServer, up: DirectionDevices, down: DirectionDevices, seconds: float
+) -> tuple[float | None, float | None]:
+    """Median uplink and downlink latency (ms) over ``seconds`` of chirps in both directions at once."""
+    rec_up = server.record(f"{up.sink}.monitor", RATE, 2)
+    rec_down = server.record(f"{down.sink}.monitor", RATE, 2)
+    time.sleep(0.3)
+    train = chirp_train(seconds)
+    p_up = server.play(up.sink, train, RATE)
+    p_down = server.play(down.sink, train, RATE)
+    time.sleep(seconds + 1.0)
+    p_up.stop()
+    p_down.stop()
+    up_lags, down_lags = lags_ms(rec_up.stop()), lags_ms(rec_down.stop())
+    return (
+        statistics.median(up_lags) if up_lags else None,
+        statistics.median(down_lags) if down_lags else None,
+    )
+
+
+def baresip_on(pcm: str, user: str, lab: Lab, logs: Path, home: Path, answer: str) -> Baresip:
+    peer = Baresip.for_lab(user, lab, logs, home, answer=answer)
+    config = peer.home / "config"
+    text = config.read_text()
+    text = text.replace("audio_player alsa,null", f"audio_player alsa,{pcm}")
+    text = text.replace("audio_source ausine,440", f"audio_source alsa,{pcm}")
+    text = text.replace("ausrc_channels 2", "ausrc_channels 1\nauplay_channels 1")
+    config.write_text(text)
+    return peer
+
+
+def cpu_seconds(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return float(times.user + times.system)
+
+
+def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
+    server = PulseServer(work / "pa", work / "logs").start()
+    lab = start_lab(work / "kamailio", work / "logs", tls=False, sip_trace=False)
+    results: dict[str, Any] = {}
+    try:
+        # Agent side devices: mic = up_mic (chirps said by the agent), speaker = down_out (what the agent hears).
+        up = make_path(server, "up")
+        down = make_path(server, "down")
+        server.add_alsa_pcm("customer_dev", sink=up.out, source=down.mic)
+        server.add_alsa_pcm("agentnative_dev", sink=down.out, source=up.mic)
+        os.environ.update(server.env())  # baresip (started by ManagedProcess) inherits the private server
+
+        # 0. The bridge alone, in loop mode: headset mic -> bridge -> pjmedia conference -> bridge -> headset
+        #    speaker, no network, no codec, no jitter buffer. Chirps in on the left, out on the right.
+        loop = make_path(server, "loop")
+        looper = AudioAgent(
+            ["--mode", "loop", "--microphone", loop.mic, "--speaker", loop.out, *tuning],
+            agent_env(server.env()),
+            work / "logs" / "agent-loop.log",
+            timeout=60,
+        )
+        try:
+            looper.cmd("loop_start")
+            time.sleep(3.0)
+            looper.cmd("reset_stats")
+            rec = server.record(f"{loop.sink}.monitor", RATE, 2)
+            time.sleep(0.3)
+            player = server.play(loop.sink, chirp_train(min(20.0, duration)), RATE)
+            time.sleep(min(20.0, duration) + 1.0)
+            player.stop()
+            loop_lags = lags_ms(rec.stop())
+            loop_stats = looper.cmd("stats")
+            loop_depths = looper.cmd("depths", seconds=2.0)
+        finally:
+            looper.quit()
+        results["loop_ms"] = statistics.median(loop_lags) if loop_lags else None
+        results["loop_stats"] = loop_stats
+        results["loop_depth_mean"] = {
+            "mic": statistics.mean(d[0] for d in loop_depths),
+            "speaker": statistics.mean(d[1] for d in loop_depths),
+        }
+
+        # 1. Baseline: both ends native (baresip ↔ baresip).
+        logs = work / "logs"
+        native_agent = baresip_on("agentnative_dev", "1001", lab, logs, work / "b1", answer="auto")
+        customer = baresip_on("customer_dev", "alice", lab, logs, work / "b2", answer="manual")
+        with native_agent, customer:
+            native_agent.wait_registered()
+            customer.wait_registered()
+            customer.dial("1001")
+            customer.wait_event("CALL_ESTABLISHED", timeout=15)
+            time.sleep(2.0)
+            base_up, base_down = measure(server, up, down, min(20.0, duration))
+            customer.hangup()
+        results["baseline_ms"] = {"uplink": base_up, "downlink": base_down}
+
+        # 2. The agent with the bridge.
+        agent = AudioAgent(
+            [
+                "--mode",
+                "sip",
+                "--microphone",
+                up.mic,
+                "--speaker",
+                down.out,
+                "--registrar",
+                f"{lab.host}:{lab.udp_port}",
+                "--domain",
+                lab.domain,
+                "--user",
+                "1001",
+                "--password",
+                lab.password("1001"),
+                *tuning,
+            ],
+            agent_env(server.env()),
+            work / "logs" / "agent.log",
+            timeout=60,
+        )
+        customer = baresip_on("customer_dev", "alice", lab, logs, work / "b3", answer="manual")
+        try:
+            agent.wait_state(lambda s: s["registered"], timeout=15, what="agent registered")
+            with customer:
+                customer.wait_registered()
+                customer.dial("1001")
+                customer.wait_event("CALL_ESTABLISHED", timeout=15)
+                time.sleep(3.0)
+                agent.cmd("reset_stats")
+                agent_proc = psutil.Process(agent.proc.pid)
+                customer_proc = psutil.Process(customer.process.pid)
+                cpu0 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
+                up_ms, down_ms = measure(server, up, down, duration)
+                cpu1 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
+                stats = agent.cmd("stats")
+                depths = agent.cmd("depths", seconds=2.0)
+                customer.hangup()
+        finally:
+            agent.quit()
+        wall = cpu1[2] - cpu0[2]
+        results["agent_ms"] = {"uplink": up_ms, "downlink": down_ms}
+        results["added_ms"] = {
+            "uplink": None if up_ms is None or base_up is None else up_ms - base_up,
+            "downlink": None if down_ms is None or base_down is None else down_ms - base_down,
+        }
+        results["stats"] = stats
+        results["queue_depth_mean"] = {
+            "mic": statistics.mean(d[0] for d in depths),
+            "speaker": statistics.mean(d[1] for d in depths),
+        }
+        results["cpu_pct"] = {
+            "agent": 100.0 * (cpu1[0] - cpu0[0]) / wall,
+            "baresip": 100.0 * (cpu1[1] - cpu0[1]) / wall,
+        }
+        results["duration_s"] = wall
+    finally:
+        lab.stop()
+        server.stop()
+    return results
+
+
+def fmt(value: float | None, unit: str = "ms") -> str:
+    return "n/a" if value is None else f"{value:.1f} {unit}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=300.0, help="seconds of measured call (default 300)")
+    parser.add_argument("--blocks", type=int, help="tuning: PortAudio blocks per 20 ms frame (1 or 2)")
+    parser.add_argument("--target", type=int, help="tuning: queue floor in frames")
+    parser.add_argument("--output-latency", type=float, help="tuning: PortAudio output latency (s)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, recordings)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ad-audio-bench-"))
+    try:
+        tuning = []
+        for flag in ("blocks", "target", "output_latency"):
+            value = getattr(args, flag)
+            if value is not None:
+                tuning += [f"--{flag.replace('_', '-')}", str(value)]
+        r = run(args.duration, work, tuning)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    s = r["stats"]
+    loop_ms = r["loop_ms"]
+    ls, ld = r["loop_stats"], r["loop_depth_mean"]
+    in_est = ls["input_latency"] * 1000 + ld["mic"] * 20
+    out_est = ls["output_latency"] * 1000 + ld["speaker"] * 20
+    glitches = sum(
+        s[k][f] for k in ("capture", "playback") for f in ("underruns", "overruns", "drift_drops", "os_flags")
+    )
+    load = os.getloadavg()
+    print(
+        f"AgentDesk audio bridge benchmark ({r['duration_s']:.0f} s call; load average {load[0]:.2f} on {os.cpu_count()} cores)"
+    )
+    if loop_ms is not None:
+        share = loop_ms / (in_est + out_est) if in_est + out_est else 0.5
+        print(f"  bridge latency in loop (mic -> bridge -> pjmedia -> bridge -> speaker): {loop_ms:.1f} ms")
+        print(
+            f"    added per direction: microphone -> call {in_est * share:.1f} ms, call -> speaker {out_est * share:.1f} ms"
+            " (target <= 50 ms each; the loop total split by the bridge's own accounting)"
+        )
+    else:
+        print("  bridge latency in loop: no chirp found")
+    for key, label in (("uplink", "agent mic -> customer ear"), ("downlink", "customer mic -> agent ear")):
+        print(
+            f"  call {key:8} ({label}): {fmt(r['agent_ms'][key])}; the same path between two native baresips "
+            f"{fmt(r['baseline_ms'][key])} (difference {fmt(r['added_ms'][key])})"
+        )
+    print(
+        f"  bridge internals: PortAudio latency in {s['input_latency'] * 1000:.0f} ms / out {s['output_latency'] * 1000:.0f} ms;"
+        f" mean queue depth mic {r['queue_depth_mean']['mic']:.2f} / speaker {r['queue_depth_mean']['speaker']:.2f} frames of 20 ms"
+    )
+    for side in ("capture", "playback"):
+        c = s[side]
+        print(
+            f"  {side:8}: {c['frames']} frames, underruns {c['underruns']}, overruns {c['overruns']},"
+            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}"
+        )
+    print(
+        f"  glitches: {glitches} (target 0); longest gap between output callbacks {s['max_output_gap'] * 1000:.0f} ms"
+    )
+    cpu = r["cpu_pct"]
+    ratio = cpu["agent"] / cpu["baresip"] if cpu["baresip"] > 0 else float("inf")
+    print(
+        f"  in-call CPU: agent {cpu['agent']:.2f} % of a core, baresip {cpu['baresip']:.2f} %  -> {ratio:.2f}x (target <= 1.5x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

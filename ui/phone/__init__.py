@@ -1,0 +1,1 @@
+"""The phone panel: dial pad, call controls, incoming-call toast, transfer, quality, registration and history."""
