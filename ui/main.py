@@ -181,6 +181,9 @@ class Application(QObject):
         self._build_health()
         self._build_tickets_and_knowledge()
         self._build_phone()
+        if self.sip_engine is not None:  # screen pop: the softphone's calls reach the ticket panel
+            self.phone_bridge.incoming_call.connect(self.tickets_panel.on_softphone_incoming)
+            self.phone_bridge.call_ended.connect(self.tickets_panel.on_softphone_call_ended)
 
     def _build_health(self) -> None:
         """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
