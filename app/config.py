@@ -182,10 +182,20 @@ class AudioSettings:
         ("*Jabra*", "*Plantronics*", "*Poly*", "*EPOS*", "*Sennheiser*", "*Logitech*", "*[Hh]eadset*", "*USB*"),
         "Glob patterns of preferred speakers/headphones, best first.",
     )
-    ringer_device: str = _setting("", "Device that plays the ring tone; empty: the call output device.")
+    ringer_device: str = _setting("", "Device that plays the ring tone; empty: the system's default output.")
     ring_on_speaker_too: bool = _setting(True, "Also ring on the default speaker so a removed headset is not missed.")
     output_latency: float = _setting(
-        0.1, "Output buffer latency in seconds (lower is snappier, higher survives load).", minimum=0.02, maximum=0.5
+        0.04,
+        "Output device buffer in seconds (measured: 0.04 keeps a busy GUI from causing stalls; see docs/audio.md).",
+        minimum=0.02,
+        maximum=0.5,
+    )
+    microphone: str = _setting("", "Microphone chosen by name (device id); empty: the priority list decides.")
+    speaker: str = _setting("", "Speaker/headphones chosen by name (device id); empty: the priority list decides.")
+    require_headset_for_auto_answer: bool = _setting(
+        True,
+        "Refuse automatic answer while no device of the priority list (or the chosen one) is connected.",
+        user=False,
     )
 
 

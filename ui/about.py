@@ -13,11 +13,12 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.version import __version__
-from sip.version import pjsip_version
 
 
 def component_versions() -> list[tuple[str, str]]:
     """``(component, version)`` pairs shown in the dialog and put in diagnostics. Names are not translated."""
+    from sip.version import pjsip_version  # lazily: importlib.metadata is slow to import, and only needed here
+
     return [
         ("AgentDesk", __version__),
         ("Qt", qVersion()),

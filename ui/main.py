@@ -57,11 +57,11 @@ from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
 from ui.resources import read_text, resource_path
 from ui.settings import SettingsDialog
 from ui.tray import TrayIcon
-from vpn_check.audio import AudioProbe
 
 if TYPE_CHECKING:
     from sip.engine import SipEngine
     from ui.phone.controller import PhoneController
+    from vpn_check.audio import AudioProbe  # imports numpy: only when the health area is built
 
 log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
 
@@ -104,6 +104,7 @@ class Application(QObject):
         *,
         sign_in_service: SignInService | None = None,
         credentials: CredentialStore | None = None,
+        defer_areas: bool = False,
     ) -> None:
         super().__init__()
         self.args = args
@@ -166,8 +167,14 @@ class Application(QObject):
         self.settings_dialog: SettingsDialog | None = None
         self._connect_shell()
 
-        # -- the areas
-        self._build_areas()
+        # -- the areas: built at once (tests), or, for a real start, right after the window is first painted so the
+        # agent sees the window while the heavier areas (SIP engine, hub connection, health) load
+        self._defer_areas = defer_areas
+        self._areas_built = False
+        if defer_areas:
+            self.window.set_panels_loading(True)
+        else:
+            self._build_areas_once()
 
         self.qapp.aboutToQuit.connect(self._on_app_about_to_quit)
         self._shut_down = False
@@ -176,14 +183,44 @@ class Application(QObject):
         self._report_config_issues(self.config_store.loaded)
 
     # ------------------------------------------------------------------------------------------- construction
+    def _build_areas_once(self) -> None:
+        if self._areas_built:
+            return
+        self._areas_built = True
+        self._build_areas()
+        self.window.set_panels_loading(False)
+
     def _build_areas(self) -> None:
         """Build each area's core and widgets and place them in the window (see the module docstring)."""
         self._build_health()
         self._build_tickets_and_knowledge()
+        self._build_audio()
         self._build_phone()
         if self.sip_engine is not None:  # screen pop: the softphone's calls reach the ticket panel
             self.phone_bridge.incoming_call.connect(self.tickets_panel.on_softphone_incoming)
             self.phone_bridge.call_ended.connect(self.tickets_panel.on_softphone_call_ended)
+
+    def _build_audio(self) -> None:
+        """The headset audio bridge (issue 4): device engine, its settings page and status indicator. The engine
+        starts on its own thread; without a sound server the indicator and the page say so, and it picks the
+        server up when one appears. The softphone takes ``self.audio_engine`` for its ``BridgedCallAudio``."""
+        from app.audio import AudioEvents, audio_settings
+        from sip.audio import AudioEngine, default_backend
+        from ui.audio.indicator import AudioIndicator
+        from ui.audio.page import AudioPage
+
+        config = self.config_store.config.audio
+        self.audio_events = AudioEvents(self)
+        self.audio_engine = AudioEngine(
+            default_backend(),
+            audio_settings(config),
+            self.audio_events.post,
+            output_latency=config.output_latency,
+        )
+        self.audio_engine.start()
+        self.audio_indicator = AudioIndicator(self.audio_events)
+        self.window.add_status_indicator(self.audio_indicator)
+        self.window.add_settings_page(AudioPage(self.audio_engine, self.audio_events, self.config_store, self.runner))
 
     def _build_health(self) -> None:
         """The health check (issue 8): gate before sign-in when a SIP server is configured, monitor while signed in."""
@@ -207,6 +244,7 @@ class Application(QObject):
         import platformdirs
 
         from app.phone import PhoneBridge, fan_out
+        from sip.audio.pjport import BridgedCallAudio
         from sip.engine import SipEngine
         from sip.history import CallHistory
         from sip.model import EngineSettings, SipError, SipErrorKind
@@ -219,6 +257,7 @@ class Application(QObject):
             EngineSettings(codecs=tuple(sip.codecs), sip_trace=self.config_store.config.logging.sip_trace),
             fan_out(self.phone_bridge.post),
             history=history,
+            call_audio=BridgedCallAudio(self.audio_engine),  # the headset bridge (issue 4)
         )
         try:
             engine.start()
@@ -334,7 +373,9 @@ class Application(QObject):
         if self.tray is not None:
             self.tray.show()
         if not start_hidden or self.args.exit_after_paint or self.args.screenshot or self.args.report_startup:
-            self.window.show()
+            self.window.show()  # the first paint builds the deferred areas
+        elif self._defer_areas:
+            QTimer.singleShot(0, self._build_areas_once)  # no window to paint: build them now
         if self._previous_crash is not None:
             self.crash_reporter.report(self._previous_crash)
         log.info("AgentDesk started (log file %s)", self.logs.log_file)
@@ -351,6 +392,10 @@ class Application(QObject):
         self.window.removeEventFilter(self)
         if self.args.report_startup:
             print(json.dumps({"event": "painted", "time": time.time(), "rss_bytes": _rss_bytes()}), flush=True)
+        if not self._areas_built:
+            self._build_areas_once()
+            if self.args.report_startup:
+                print(json.dumps({"event": "ready", "time": time.time(), "rss_bytes": _rss_bytes()}), flush=True)
         if self.args.screenshot:
             self.args.screenshot.parent.mkdir(parents=True, exist_ok=True)
             self.window.grab().save(str(self.args.screenshot))
@@ -368,13 +413,20 @@ class Application(QObject):
             return
         self._shut_down = True
         self.window.save_state()
+        if not self._areas_built:  # quit before the areas were built (deferred start)
+            self._shutdown_shell()
+            return
         self.health.shutdown()
         if self.phone is not None:
             self.phone.shutdown()
         if self.sip_engine is not None:
             self.sip_engine.shutdown()  # hangs up, un-REGISTERs, destroys the endpoint (bounded)
+        self.audio_engine.shutdown()  # after the SIP engine, which dropped the bridge port
         self.sync_bridge.close()
         self.sync_engine.stop()
+        self._shutdown_shell()
+
+    def _shutdown_shell(self) -> None:
         self.runner.shutdown()
         if self.tray is not None:
             self.tray.hide()
@@ -550,13 +602,13 @@ class Application(QObject):
             self.sip_engine.unregister()
 
 
-def _health_audio_probe() -> AudioProbe | None:
-    """The audio probe for the health check: PulseAudio on Linux (until the softphone's device layer offers one)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    from vpn_check.audio import PulseAudioProbe
+def _health_audio_probe() -> AudioProbe:
+    """The health check's audio probe: the softphone's own device layer (sip/audio), so the gate tests the devices
+    and streams calls will use, on every platform."""
+    from app.health_audio import DeviceBackendProbe
+    from sip.audio.backends import default_backend
 
-    return PulseAudioProbe("AgentDesk health check")
+    return DeviceBackendProbe(default_backend())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -571,7 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 3
-    return Application(args).run()
+    return Application(args, defer_areas=True).run()
 
 
 if __name__ == "__main__":

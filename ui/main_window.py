@@ -79,6 +79,7 @@ class EmptyPanel(QWidget):
     def __init__(self, panel: Panel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
+        self._loading = False
         self.setObjectName(f"empty-{panel.value}")
         self.setProperty("empty", True)  # styled by resources/styles/agentdesk.qss
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -100,7 +101,14 @@ class EmptyPanel(QWidget):
         layout.addStretch(1)
         self.retranslate_ui()
 
+    def set_loading(self, loading: bool) -> None:
+        """While the areas are being built, say so instead of "not set up"."""
+        self._loading = loading
+        self.retranslate_ui()
+
     def retranslate_ui(self) -> None:
+        if self._loading:
+            self._text.setText(self.tr("Loading…"))
         title, text = {
             Panel.STATE_BAR: (self.tr("Agent state"), self.tr("Sign in to set your state.")),
             Panel.PHONE: (self.tr("Phone"), self.tr("The softphone is not set up.")),
@@ -109,7 +117,8 @@ class EmptyPanel(QWidget):
             Panel.KNOWLEDGE: (self.tr("Knowledge base"), self.tr("Knowledge search is available after you sign in.")),
         }[self.panel]
         self._title.setText(title)
-        self._text.setText(text)
+        if not self._loading:
+            self._text.setText(text)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -267,6 +276,12 @@ class MainWindow(QMainWindow):
         if panel is Panel.TICKETS:
             self._retitle_tickets_tab()
         log.debug("main window: %s panel set to %s", panel.value, type(widget).__name__)
+
+    def set_panels_loading(self, loading: bool) -> None:
+        """Show "Loading…" in every place that has no panel yet (the root builds the areas after the first paint)."""
+        for slot in self._slots.values():
+            if isinstance(slot.widget, EmptyPanel):
+                slot.widget.set_loading(loading)
 
     def panel(self, panel: Panel) -> QWidget:
         """The widget currently in ``panel``'s place (an :class:`EmptyPanel` until set)."""

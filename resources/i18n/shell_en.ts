@@ -62,6 +62,10 @@ Softphone, agent state, tickets and knowledge base for contact-center agents wor
     <context>
         <name>EmptyPanel</name>
         <message>
+            <source>Loading…</source>
+            <translation>Loading…</translation>
+        </message>
+        <message>
             <source>Agent state</source>
             <translation>Agent state</translation>
         </message>

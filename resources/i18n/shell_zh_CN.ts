@@ -61,6 +61,10 @@ Softphone, agent state, tickets and knowledge base for contact-center agents wor
     <context>
         <name>EmptyPanel</name>
         <message>
+            <source>Loading…</source>
+            <translation>正在加载…</translation>
+        </message>
+        <message>
             <source>Agent state</source>
             <translation>坐席状态</translation>
         </message>

@@ -166,6 +166,7 @@ class AudioEngine:
         self._in_flags = 0
         self._cue: collections.deque[bytes] = collections.deque()
         self._ring: _Playback | None = None
+        self._meter: _Stream | None = None
         self._side_streams: set[_Stream | _Playback] = set()
         self._commands: queue.SimpleQueue[tuple[Callable[[], Any], concurrent.futures.Future[Any]] | None] = (
             queue.SimpleQueue()
@@ -227,8 +228,8 @@ class AudioEngine:
 
     def set_settings(self, settings: AudioSettings) -> concurrent.futures.Future[None]:
         """New choice or priority list: re-applied at once, switching open streams without dropping the call."""
-        policy.compile_patterns(settings.priority)  # raise BAD_PATTERN here, in the caller's thread
-        policy.compile_patterns(settings.ringer_priority)
+        for patterns in (settings.priority, settings.microphone_priority, settings.ringer_priority):
+            policy.compile_patterns(patterns)  # raise BAD_PATTERN here, in the caller's thread
 
         def apply() -> None:
             self._settings = settings
@@ -344,6 +345,30 @@ class AudioEngine:
 
         self._submit(do).add_done_callback(lambda f: _forward_error(f, result))
         return result
+
+    def monitor_microphone(self, on: bool) -> concurrent.futures.Future[None]:
+        """Keep a microphone stream open for the level meter (the settings page) even without a call; it follows
+        the microphone choice."""
+        return self._submit(lambda: self._set_meter(on))
+
+    def _meter_input(self, indata: Any, _frames: int, _time_info: Any, _status: Any) -> None:
+        self._last_mic = bytes(indata)
+
+    def _set_meter(self, on: bool) -> None:
+        if self._meter is not None:
+            meter, self._meter = self._meter, None
+            meter.close()
+            self._last_mic = SILENCE
+        if not on:
+            return
+        device = self._selected[Role.MICROPHONE]
+        try:
+            stream = self.backend.open_input(device, self._meter_input, self.input_latency)
+            stream.start()
+        except AudioError as exc:
+            self._emit(AudioProblem(exc, Role.MICROPHONE))
+            return
+        self._meter = _Stream(stream, device)
 
     def _start_playback(self, role: Role, pcm: bytes, loop: bool) -> _Playback | None:
         device = self._selected[role]
@@ -482,6 +507,9 @@ class AudioEngine:
 
     # ------------------------------------------------------------------ control thread internals
     def _do_start(self) -> DeviceInventory:
+        # Watch first: when the sound server is not there yet, the watcher reports it once it answers.
+        if self._watcher is None:
+            self._watcher = self.backend.watch(self._on_hotplug)
         try:
             self._inventory = self.backend.inventory()
         except AudioError as exc:
@@ -489,8 +517,6 @@ class AudioEngine:
             raise
         self._emit(DevicesChanged(self._inventory))
         self._reselect(ChangeReason.STARTUP)
-        if self._watcher is None:
-            self._watcher = self.backend.watch(self._on_hotplug)
         return self._inventory
 
     def _on_hotplug(self) -> None:
@@ -507,6 +533,9 @@ class AudioEngine:
         if self._ring is not None:
             self._ring.close()
             self._ring = None
+        if self._meter is not None:
+            self._meter.close()
+            self._meter = None
         for holder in list(self._side_streams):
             self._close_side(holder)
 
@@ -541,6 +570,8 @@ class AudioEngine:
             self._emit(ActiveDeviceChanged(role, new, why))
             if self._wanted_open and role is not Role.RINGER:
                 self._switch(role)
+            if role is Role.MICROPHONE and self._meter is not None:
+                self._set_meter(True)
 
     def _open_one(self, role: Role) -> _Stream | None:
         device = self._selected[role]

@@ -86,6 +86,8 @@ class AudioSettings:
     """
 
     priority: tuple[str, ...] = ("Jabra|Plantronics|Poly|EPOS|Sennheiser|Logitech.*Headset", "Headset|Headphone")
+    #: Patterns for microphones when they differ from the output list (empty: ``priority`` for both).
+    microphone_priority: tuple[str, ...] = ()
     microphone: str | None = None
     speaker: str | None = None
     ringer: str | None = None

@@ -21,6 +21,7 @@ pjsua2 (the call code's); the engine's control operations they trigger are queue
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import traceback
@@ -174,11 +175,20 @@ class PjAudioBridge:
 
 
 class BridgedCallAudio:
-    """``CallAudio`` over the bridge: the ringer on the ring device, the talk path through the engine."""
+    """``CallAudio`` over the bridge: the ringer on the ring device, the talk path through the engine.
 
-    def __init__(self, engine: AudioEngine, bridge: PjAudioBridge) -> None:
+    The port is created on first use, on the SIP thread (after ``libStart()``), unless one is given.
+    """
+
+    def __init__(self, engine: AudioEngine, bridge: PjAudioBridge | None = None) -> None:
         self.engine = engine
-        self.bridge = bridge
+        self._bridge = bridge
+
+    @property
+    def bridge(self) -> PjAudioBridge:
+        if self._bridge is None:
+            self._bridge = PjAudioBridge(self.engine)
+        return self._bridge
 
     def incoming_ringing(self) -> None:
         self.engine.start_ringing()
@@ -192,10 +202,12 @@ class BridgedCallAudio:
         self.engine.trim_stale()
 
     def media_active(self, media: Any) -> None:
+        self.engine.open_call_audio()  # idempotent; covers calls whose media comes up without a ringing phase
         self.bridge.connect(media)
 
     def media_inactive(self, media: Any) -> None:
-        self.bridge.disconnect(media)
+        if self._bridge is not None:
+            self._bridge.disconnect(media)
 
     def call_waiting(self) -> None:
         self.engine.call_waiting_tone()
@@ -213,5 +225,7 @@ class BridgedCallAudio:
         """Before ``libDestroy()``: close the talk streams and drop the port. The engine itself belongs to whoever
         built it (the composition root), which shuts it down after the SIP side."""
         self.engine.stop_ringing()
-        self.engine.close_call_audio().result(10)
-        self.bridge.destroy()
+        with contextlib.suppress(RuntimeError):  # the engine was shut down first
+            self.engine.close_call_audio().result(10)
+        if self._bridge is not None:
+            self._bridge.destroy()

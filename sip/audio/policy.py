@@ -47,12 +47,20 @@ def choose(inventory: DeviceInventory, settings: AudioSettings, role: Role) -> A
         found = inventory.find(explicit, direction)
         if found is not None:
             return found
-    patterns = settings.ringer_priority if role is Role.RINGER else settings.priority
+    patterns = _patterns(settings, role)
     # "Monitor of Jabra …" matches "Jabra" too, but it records what the headset plays: never pick it by pattern.
     matched = match_priority([d for d in devices if not d.is_monitor], patterns)
     if matched is not None:
         return matched
     return inventory.default(direction)
+
+
+def _patterns(settings: AudioSettings, role: Role) -> tuple[str, ...]:
+    if role is Role.RINGER:
+        return settings.ringer_priority
+    if role is Role.MICROPHONE and settings.microphone_priority:
+        return settings.microphone_priority
+    return settings.priority
 
 
 def headset_present(inventory: DeviceInventory, settings: AudioSettings) -> bool:
@@ -63,12 +71,13 @@ def headset_present(inventory: DeviceInventory, settings: AudioSettings) -> bool
         devices = inventory.of(role.direction)
         if explicit and inventory.find(explicit, role.direction) is not None:
             continue
-        if not explicit and not any(p.strip() for p in settings.priority):
+        patterns = _patterns(settings, role)
+        if not explicit and not any(p.strip() for p in patterns):
             # Nothing configured: any real device will do.
             if inventory.default(role.direction) is None:
                 return False
             continue
-        if match_priority([d for d in devices if not d.is_monitor], settings.priority) is None:
+        if match_priority([d for d in devices if not d.is_monitor], patterns) is None:
             return False
     return True
 

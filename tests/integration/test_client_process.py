@@ -30,9 +30,11 @@ def test_client_paints_and_reports_startup(tmp_path: Path) -> None:
         timeout=120,
         check=True,
     )
-    painted = json.loads(result.stdout.strip().splitlines()[-1])
-    assert painted["event"] == "painted"
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [e["event"] for e in events] == ["painted", "ready"]  # the areas are built after the first paint
+    painted, ready = events
     assert painted["rss_bytes"] > 10_000_000
+    assert ready["time"] >= painted["time"]
     messages = [json.loads(line)["message"] for line in result.stderr.splitlines() if line.startswith("{")]
     assert any(m.startswith("AgentDesk started") for m in messages)
     assert any(m == "AgentDesk quitting" for m in messages)

@@ -278,3 +278,22 @@ def test_close_hides_to_the_tray_or_quits(qtbot: QtBot) -> None:
     window.set_close_to_tray(False)
     with qtbot.waitSignal(window.quit_requested):
         window.close()
+
+
+def test_areas_are_built_after_the_first_paint(qapp: QApplication, qtbot: QtBot) -> None:
+    application = Application(
+        parse_args(["--lang", "zh_CN"]), credentials=CredentialStore(MemoryKeyring()), defer_areas=True
+    )
+    try:
+        knowledge = application.window.panel(Panel.KNOWLEDGE)
+        assert isinstance(knowledge, EmptyPanel)
+        assert _label(knowledge, "emptyText").text() == "正在加载…"
+        application.window.show()
+        qtbot.waitUntil(lambda: application.window.panel(Panel.KNOWLEDGE) is not knowledge, timeout=10000)
+        for panel in Panel:
+            widget = application.window.panel(panel)
+            if isinstance(widget, EmptyPanel):
+                assert _label(widget, "emptyText").text() != "正在加载…"
+    finally:
+        application.shutdown()
+        application.window.deleteLater()

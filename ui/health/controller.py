@@ -70,7 +70,7 @@ class HealthController(QObject):
 
     def set_service(self, service: HealthService) -> None:
         """New configuration: rebuild the monitor (restarting it if it was running)."""
-        running = self.monitor.active
+        running = self.monitor.is_running()
         self.monitor.stop()
         self.monitor.deleteLater()
         self.service = service

@@ -75,8 +75,7 @@ class HealthMonitor(QObject):
         self._interval.stop()
         self._poll.stop()
 
-    @property
-    def active(self) -> bool:
+    def is_running(self) -> bool:
         return self._interval.isActive()
 
     def seed(self, report: Report) -> None:

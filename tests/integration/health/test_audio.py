@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.pulse import PulseSession
+from tests.helpers.pulse import PulseSession, tone_ratio
 from vpn_check.audio import PulseAudioProbe
 
 pytestmark = pytest.mark.integration
@@ -99,3 +99,30 @@ def test_no_audio_server_fails_cleanly(tmp_path: Path) -> None:
     results = {r["check"]: r for r in json.loads(done.stdout)["results"]}
     assert results["audio.headset"]["status"] == "fail"
     assert results["audio.headset"]["advice"] == ["audio_unavailable"]
+
+
+def test_the_softphones_device_layer_as_the_probe(headset: tuple[PulseSession, str, str]) -> None:
+    """The app plugs sip/audio's PulseBackend in as the probe: same devices, same streams as the softphone."""
+    from app.health_audio import DeviceBackendProbe
+    from sip.audio.backends import PulseBackend
+    from vpn_check.audio import analyse
+    from vpn_check.checks_local import AudioCheck
+    from vpn_check.config import HealthConfig
+    from vpn_check.runner import Context
+
+    session, sink, mic = headset
+    probe = DeviceBackendProbe(PulseBackend(server=session.server.server))
+    names = {d.name: d for d in probe.devices()}
+    assert names[mic].is_input
+    assert names[f"{sink}.monitor"].is_monitor
+    silent = AudioCheck().run(Context(HealthConfig(headset_patterns=("*Jabra Test*",)), audio=probe))
+    assert [r.status.value for r in silent] == [0, 2, -1]  # headset pass, microphone fail (dead), speaker skipped
+    session.play_tone(sink, 440.0, amplitude=0.3)
+    samples, rate = probe.record(mic, 1.0)
+    assert rate == 16000
+    assert analyse(samples).rms_dbfs > -20
+    # The tone the agent would hear: played on the headset's speaker, seen on its monitor.
+    recorder = session.record(f"{sink}.monitor")
+    probe.play_tone(sink, 1.0, 1000.0)
+    heard = recorder.stop()
+    assert tone_ratio(heard, 16000, 1000.0) > 0.1  # the 1 kHz test tone is there, next to the 440 Hz "voice"

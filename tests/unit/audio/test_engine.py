@@ -4,18 +4,15 @@ the data path, the ringer and test sounds. The real PortAudio/PulseAudio path is
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from sip.audio.backends import RawCallback
 from sip.audio.engine import AudioEngine
 from sip.audio.model import (
     FRAME_BYTES,
     SILENCE,
     ActiveDeviceChanged,
-    AudioDevice,
     AudioError,
     AudioErrorKind,
     AudioEvent,
@@ -23,93 +20,11 @@ from sip.audio.model import (
     AudioSettings,
     ChangeReason,
     DeviceInventory,
-    Direction,
     Role,
 )
+from tests.helpers.fake_audio import J_IN, J_OUT, MIC, SPK, FakeBackend
 
 pytestmark = pytest.mark.unit
-
-SPK = AudioDevice("builtin_out", "Built-in Audio", Direction.OUTPUT, True)
-MIC = AudioDevice("builtin_in", "Built-in Audio", Direction.INPUT, True)
-J_OUT = AudioDevice("jabra_out", "Jabra Evolve2 65", Direction.OUTPUT)
-J_IN = AudioDevice("jabra_in", "Jabra Evolve2 65", Direction.INPUT)
-
-
-class FakeStream:
-    def __init__(self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str) -> None:
-        self.device, self.callback, self.kind, self.role = device, callback, kind, role
-        self.active = False
-        self.closed = False
-        self.latency = 0.04
-
-    def start(self) -> None:
-        self.active = True
-
-    def stop(self) -> None:
-        self.active = False
-
-    def abort(self) -> None:
-        self.active = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeWatcher:
-    def __init__(self, on_change: Callable[[], None]) -> None:
-        self.on_change = on_change
-        self.stopped = False
-
-    def stop(self) -> None:
-        self.stopped = True
-
-
-class FakeBackend:
-    name = "fake"
-
-    def __init__(self, *devices: AudioDevice) -> None:
-        self.devices = list(devices)
-        self.streams: list[FakeStream] = []
-        self.refuse: set[str] = set()
-        self.watcher: FakeWatcher | None = None
-        self.blocksizes: list[int] = []
-
-    def inventory(self) -> DeviceInventory:
-        return DeviceInventory(
-            tuple(d for d in self.devices if d.direction is Direction.INPUT),
-            tuple(d for d in self.devices if d.direction is Direction.OUTPUT),
-        )
-
-    def _open(self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str) -> FakeStream:
-        if device is not None and device.id in self.refuse:
-            raise AudioError(AudioErrorKind.OPEN_FAILED, device.id)
-        stream = FakeStream(device, callback, kind, role)
-        self.streams.append(stream)
-        return stream
-
-    def open_input(
-        self, device: AudioDevice | None, callback: RawCallback, latency: float, blocksize: int = 320
-    ) -> FakeStream:
-        self.blocksizes.append(blocksize)
-        return self._open(device, callback, "input", "phone")
-
-    def open_output(
-        self,
-        device: AudioDevice | None,
-        callback: RawCallback,
-        latency: float,
-        role: str = "phone",
-        blocksize: int = 320,
-    ) -> FakeStream:
-        self.blocksizes.append(blocksize)
-        return self._open(device, callback, "output", role)
-
-    def watch(self, on_change: Callable[[], None]) -> FakeWatcher:
-        self.watcher = FakeWatcher(on_change)
-        return self.watcher
-
-    def live(self, kind: str, role: str = "phone") -> list[FakeStream]:
-        return [s for s in self.streams if s.kind == kind and s.role == role and not s.closed]
 
 
 @pytest.fixture
@@ -310,3 +225,27 @@ def test_half_frame_blocks_assemble_and_split_frames() -> None:
         assert halves == [second, first]
     finally:
         engine.shutdown()
+
+
+def test_meter_stream_follows_the_microphone_choice(setup: Any) -> None:
+    backend, engine, _ = setup
+    engine.monitor_microphone(True).result(5)
+    (meter,) = backend.live("input")
+    assert meter.device == J_IN
+    meter.callback(b"\x00\x40" * 320, 320, None, 0)
+    assert engine.mic_level() > 0.4
+    engine.set_settings(AudioSettings(priority=("Jabra",), microphone=MIC.id)).result(5)
+    (meter,) = backend.live("input")
+    assert meter.device == MIC
+    engine.monitor_microphone(False).result(5)
+    assert backend.live("input") == []
+    assert engine.mic_level() == 0.0
+
+
+def test_separate_microphone_priority() -> None:
+    from sip.audio.policy import choose
+
+    inv = DeviceInventory((MIC, J_IN), (SPK, J_OUT))
+    settings = AudioSettings(priority=("Jabra",), microphone_priority=("Built-in",))
+    assert choose(inv, settings, Role.MICROPHONE) == MIC
+    assert choose(inv, settings, Role.SPEAKER) == J_OUT

@@ -172,7 +172,7 @@ def test_monitor_banner_on_drop_and_recovery(qtbot: QtBot, executor: ThreadPoolE
     qtbot.waitUntil(banner.isHidden, timeout=5000)
     assert net.light_runs == 3
     monitor.stop()
-    assert not monitor.active
+    assert not monitor.is_running()
 
 
 def test_monitor_rechecks_often_while_down(qtbot: QtBot, executor: ThreadPoolExecutor) -> None:

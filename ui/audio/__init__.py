@@ -1,0 +1,1 @@
+"""The audio settings page (devices, priority list, tests, level meter)."""
