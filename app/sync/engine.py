@@ -38,6 +38,7 @@ from websockets.asyncio.client import ClientConnection
 from app import protocol as proto
 from app.sync import api
 from app.sync.cache import LocalCache
+from app.sync.codec import ticket_from_wire
 from app.sync.crypto import CacheCipher, SecretStore
 from app.sync.errors import SyncError, SyncErrorKind
 from app.sync.events import (
@@ -809,10 +810,10 @@ class SyncEngine:
             data = await self._call(
                 "GET", api.TICKETS, params={"offset": offset, "limit": self.config.page_size, "sort": "number"}
             )
-            page = _parse(proto.TicketPage, data, "ticket page")
-            tickets.extend(page.items)
-            offset += len(page.items)
-            if not page.items or offset >= page.total:
+            items, total = _ticket_page(data)
+            tickets.extend(self._valid_tickets(items, offset))
+            offset += len(items)
+            if not items or offset >= total:
                 break
         assert self._cache is not None
         if head_seq is not None:
@@ -821,6 +822,15 @@ class SyncEngine:
         self._cache.set_meta("synced", "1")
         log.info("full sync: %d tickets, seq %s", len(tickets), self._last_seq)
         self._emit_snapshot(DataSource.HUB)
+
+    def _valid_tickets(self, items: list[Any], offset: int) -> list[proto.Ticket]:
+        valid = []
+        for i, item in enumerate(items):
+            try:
+                valid.append(ticket_from_wire(item, f"items[{offset + i}]"))
+            except proto.ProtocolError as exc:
+                self._skip("ticket in the full sync", str(exc))
+        return valid
 
     async def _refresh_categories(self) -> None:
         with contextlib.suppress(SyncError):
@@ -1325,6 +1335,16 @@ def _parse_list(cls: type[_T], data: object, what: str) -> list[_T]:
         except proto.ProtocolError as exc:
             log.warning("%s: item %d malformed, skipped: %s", what, i, exc)
     return result
+
+
+def _ticket_page(data: object) -> tuple[list[Any], int]:
+    """A ``TicketPage``'s items (checked one by one later) and total."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket page: expected an object with items")
+    total = data.get("total")
+    if type(total) is not int:
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket page: total is not an integer")
+    return data["items"], total
 
 
 def _parse_ticket_answer(data: object) -> proto.Ticket:
