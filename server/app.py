@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -63,29 +64,28 @@ class BodyLimitMiddleware:
                 if too_big:
                     await self._reject(send)
                     return
-        received = 0
-        responded = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        if any(name == b"content-length" for name, _ in scope.get("headers", [])):
+            # the server never delivers more than Content-Length bytes
+            await self.app(scope, receive, send)
+            return
+        # Chunked (or unannounced) body: read it whole, within the limit, before the application sees it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _BodyTooLargeError
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal responded
-            if message["type"] == "http.response.start":
-                responded = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLargeError:
-            if not responded:
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message]), send)
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.limit:
                 await self._reject(send)
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        replayed = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([replayed], receive), send)
 
     async def _reject(self, send: Send) -> None:
         body = ApiError(413, ErrorCode.BODY_TOO_LARGE, f"request body larger than {self.limit} bytes").body()
@@ -94,8 +94,17 @@ class BodyLimitMiddleware:
         await send({"type": "http.response.body", "body": response.body})
 
 
-class _BodyTooLargeError(Exception):
-    pass
+def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 def _loc_to_field(loc: tuple[Any, ...]) -> str:
@@ -148,6 +157,19 @@ def _install_error_handlers(app: FastAPI) -> None:
             headers=getattr(exc, "headers", None),
         )
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        # A number in the body too large for its column: the database refuses it; that is the client's error.
+        del exc
+        error = ApiError(
+            422,
+            ErrorCode.VALIDATION,
+            "a value is out of range",
+            fields=[FieldError("body", "out_of_range", "a number is too large")],
+        )
+        return JSONResponse(error.body(getattr(request.state, "request_id", None)), status_code=422)
+
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         rid = getattr(request.state, "request_id", None)
@@ -190,7 +212,7 @@ def _prune_once(ctx: HubContext) -> None:
 
 
 def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
-    from server.routes import agents, auth, health_check, ws
+    from server.routes import agents, auth, health_check, kb, tickets, ws
 
     ctx = ctx or build_context(config)
 
@@ -240,7 +262,7 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
             connections=len(ctx.bus.hub),
         )
 
-    for module in (auth, agents, health_check):
+    for module in (auth, agents, tickets, kb, health_check):
         app.include_router(module.build_router(ctx), prefix=API_PREFIX)
     app.include_router(ws.build_router(ctx))
     app.add_middleware(BodyLimitMiddleware, limit=config.max_body_bytes)

@@ -1,4 +1,4 @@
-"""``agentdesk-hub``: serve | migrate | create-user | seed-demo.
+"""``agentdesk-hub``: serve | migrate | create-user | seed-demo | import-kb.
 
 Settings come from ``--config FILE`` (TOML, a ``[hub]`` table), ``AGENTDESK_HUB_*`` environment variables and the
 options below (highest precedence). ``--database-url`` defaults to a SQLite file in the current directory.
@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed-demo", help="load the demo dataset (teams, users, categories, tickets, articles)")
     _common(seed)
 
+    imp = sub.add_parser("import-kb", help="import knowledge-base articles from Markdown files or a CSV file")
+    _common(imp)
+    imp.add_argument("paths", nargs="+", type=Path, help="*.md files, directories of them, or *.csv files (UTF-8)")
+    imp.add_argument("--category", default="general", help="category for articles that do not name one")
     return parser
 
 
@@ -89,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
 
             print(seed_demo(config))
             return 0
+        if args.command == "import-kb":
+            from server.kb import import_paths
+
+            count = import_paths(config, args.paths, args.category)
+            print(f"imported {count} articles")
+            return 0
     except ConfigError as exc:
         print(f"agentdesk-hub: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -112,7 +122,7 @@ def _migrate(config: HubConfig, revision: str, check: bool) -> int:
 
     if check:
         current, head = current_revision(config.database_url), head_revision()
-        print(f"current {current or '(empty)'}; newest {head}")
+        print(f"current {current or '(empty)'}; newest {head}", file=sys.stdout if current == head else sys.stderr)
         return 0 if current == head else 1
     upgrade(config.database_url, revision)
     print(f"database at revision {current_revision(config.database_url)}")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.auth import Authenticator, TokenSigner, load_secret
 from server.config import HubConfig
-from server.db import make_engine, make_sessionmaker
+from server.db import is_sqlite, make_engine, make_sessionmaker
 from server.push import EventBus
 from server.states import StateService
 
@@ -23,6 +23,8 @@ class HubContext:
     engine: Engine
     sessions: sessionmaker[Session]
     bus: EventBus
+    #: Read-only sessions (SQLite: never wait for the write lock); the same database as ``sessions``.
+    read_sessions: sessionmaker[Session]
     auth: Authenticator
     states: StateService
     instance_id: str
@@ -37,6 +39,11 @@ class HubContext:
 def build_context(config: HubConfig) -> HubContext:
     engine = make_engine(config.database_url)
     sessions = make_sessionmaker(engine)
+    read_sessions = (
+        make_sessionmaker(make_engine(config.database_url, read_only=True))
+        if is_sqlite(config.database_url)
+        else sessions
+    )
     instance_id = uuid.uuid4().hex[:12]
     bus = EventBus(engine, sessions, instance_id)
     with sessions() as db:
@@ -44,4 +51,4 @@ def build_context(config: HubConfig) -> HubContext:
         db.commit()
     auth = Authenticator(config, TokenSigner(secret))
     states = StateService(bus, config.offline_grace_s, config.offline_after_s)
-    return HubContext(config, engine, sessions, bus, auth, states, instance_id)
+    return HubContext(config, engine, sessions, bus, read_sessions, auth, states, instance_id)

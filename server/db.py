@@ -104,6 +104,7 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
+    __table_args__ = (Index("ix_auth_sessions_user_kind", "user_id", "client_kind"),)
 
 
 class RefreshToken(Base):
@@ -210,6 +211,7 @@ class TicketRow(Base):
     closing_template: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    __table_args__ = (Index("ix_tickets_team_status_updated", "team_id", "status", "updated_at"),)
 
 
 class TicketNoteRow(Base):
@@ -315,12 +317,26 @@ class CallRecord(Base):
     )
 
 
+#: Search-index objects created by raw SQL in the migrations (FTS5 tables, expression GIN index): not in the models.
+SEARCH_INDEX_OBJECTS = ("kb_fts", "ix_kb_articles_fts")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic autogenerate filter: skip the search-index objects that the models do not describe."""
+    del obj, type_, reflected, compare_to
+    return not (name or "").startswith(SEARCH_INDEX_OBJECTS)
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL uses psycopg 3."""
+def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys; PostgreSQL uses psycopg 3.
+
+    ``read_only`` (SQLite): transactions start deferred and the connection refuses writes (``query_only``), so
+    readers never wait for the write lock (WAL lets them read the last committed state while a writer works).
+    """
     if is_sqlite(url):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -332,13 +348,15 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            if read_only:
+                cur.execute("PRAGMA query_only=1")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn: Any) -> None:
             # Take the write lock at BEGIN: no "database is locked" upgrades mid-transaction, and event sequence
             # numbers commit in order.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):

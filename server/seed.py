@@ -9,25 +9,47 @@ password is ``DEMO_PASSWORD``. Seeding is idempotent: existing rows (by natural 
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.protocol import (
+    ClientKind,
     ClosingTemplate,
     CustomFieldSpec,
     CustomFieldType,
+    NoteCreate,
+    NoteVisibility,
     Role,
     TicketCategory,
+    TicketCreate,
+    TicketStatus,
     WrapUpMode,
     WrapUpPolicy,
     to_wire,
 )
-from server.auth import hash_password
+from server.auth import Principal, hash_password
 from server.config import HubConfig
-from server.db import CompliancePhrase, Team, TicketCategoryRow, User, make_engine, make_sessionmaker
+from server.db import (
+    CompliancePhrase,
+    KbArticleRow,
+    Team,
+    TicketCategoryRow,
+    TicketRow,
+    User,
+    make_engine,
+    make_sessionmaker,
+    utcnow,
+)
+from server.kb import KbService
+from server.push import EventBus
 from server.states import DEFAULT_REASONS
+from server.tickets import TicketService
+
+log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "agentdesk"
 
@@ -249,10 +271,92 @@ def seed_base(db: Session) -> None:
 
 def seed_demo(config: HubConfig) -> str:
     engine = make_engine(config.database_url)
+    sessions = make_sessionmaker(engine)
     try:
-        with make_sessionmaker(engine)() as db:
+        with sessions() as db:
             seed_base(db)
+            db.commit()
+            extra = seed_content(db, EventBus(engine, sessions, "seed-demo"))
             db.commit()
     finally:
         engine.dispose()
-    return f"demo data loaded: {len(DEMO_USERS)} users (password {DEMO_PASSWORD!r}), {len(CATEGORIES)} categories"
+    return (
+        f"demo data loaded: {len(DEMO_USERS)} users (password {DEMO_PASSWORD!r}), {len(CATEGORIES)} categories{extra}"
+    )
+
+
+def seed_content(db: Session, bus: EventBus) -> str:
+    """Customers' tickets and knowledge articles from ``server.demo_content`` (the demo's content, maintained with
+    the ticket and knowledge panels), only into empty tables."""
+    try:
+        content = importlib.import_module("server.demo_content")
+    except ModuleNotFoundError:
+        log.info("server.demo_content is not installed: no demo tickets or articles")
+        return ""
+    summary = ""
+    if db.scalar(select(func.count()).select_from(KbArticleRow)) == 0:
+        service = KbService(bus)
+        articles = content.demo_articles()
+        for write, updated in articles:
+            art = service.upsert(db, write)
+            art_row = db.get(KbArticleRow, art.id)
+            assert art_row is not None
+            art_row.updated_at = updated
+        summary += f", {len(articles)} articles"
+    if db.scalar(select(func.count()).select_from(TicketRow)) == 0:
+        tickets = TicketService(bus)
+        users = {u.username: u for u in db.scalars(select(User))}
+        teams = {"cards": TEAM_CARDS, "broadband": TEAM_BROADBAND}
+        count = 0
+        now = utcnow()
+        for demo in content.demo_tickets():
+            team = db.scalar(select(Team).where(Team.name == teams[demo.customer.team]))
+            assert team is not None
+            creator = next(u for u in users.values() if u.team_id == team.id and u.role == Role.SUPERVISOR.value)
+            me = _principal(creator)
+            assignee = users.get(demo.assignee) if demo.assignee else None
+            ticket = tickets.create(
+                db,
+                me,
+                TicketCreate(
+                    subject=demo.subject,
+                    customer_name=demo.customer.name,
+                    category=demo.category,
+                    description=demo.description,
+                    customer_phone=demo.customer.phone,
+                    priority=demo.priority,
+                    assignee_id=assignee.id if assignee else None,
+                    custom_fields=dict(demo.custom_fields),
+                ),
+            )
+            for body, visible in demo.notes:
+                tickets.add_note(
+                    db, me, ticket.id, NoteCreate(body, NoteVisibility.CUSTOMER if visible else NoteVisibility.INTERNAL)
+                )
+            row = db.get(TicketRow, ticket.id)
+            assert row is not None
+            created = now - demo.age
+            cat = tickets.category(db, row.category)
+            row.created_at = created
+            row.updated_at = max(created, now - demo.age / 2)
+            row.sla_due = tickets.sla_due(cat, demo.priority, created)
+            row.status = demo.status.value
+            if demo.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+                row.resolved_at = row.updated_at
+            if demo.status is TicketStatus.CLOSED:
+                row.closed_at = row.updated_at
+            count += 1
+        summary += f", {count} tickets"
+    return summary
+
+
+def _principal(user: User) -> Principal:
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        team_id=user.team_id,
+        session_id="seed",
+        client_kind=ClientKind.SERVICE,
+    )

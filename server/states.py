@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.protocol import (
@@ -392,15 +392,32 @@ class StateService:
 
     # -- presence ---------------------------------------------------------------------------------------
     def seen(self, db: Session, user_ids: dict[int, datetime]) -> list[AgentStatus]:
-        """Record heartbeats (batched); agents coming back online emit an event."""
+        """Record heartbeats (batched, a few hundred rows per statement); agents coming back online emit an event."""
         changed: list[AgentStatus] = []
-        for uid, at in user_ids.items():
-            user = db.get(User, uid)
-            if user is None or user.role == Role.ADMIN.value:
-                continue
-            row = self.row(db, user)
-            row.last_seen = max(at, row.last_seen) if row.last_seen else at
-            if not row.online:
+        ids = sorted(user_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            at = max(user_ids[i] for i in chunk)
+            db.execute(
+                update(AgentStateRow)
+                .where(AgentStateRow.user_id.in_(chunk), AgentStateRow.online.is_(True))
+                .values(last_seen=at)
+            )
+            coming_back = list(
+                db.scalars(
+                    select(AgentStateRow).where(AgentStateRow.user_id.in_(chunk), AgentStateRow.online.is_(False))
+                )
+            )
+            known = {r.user_id for r in db.scalars(select(AgentStateRow).where(AgentStateRow.user_id.in_(chunk)))}
+            users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(chunk), User.role != Role.ADMIN.value))}
+            for uid in chunk:
+                if uid in users and uid not in known:
+                    coming_back.append(self.row(db, users[uid]))
+            for row in coming_back:
+                user = users.get(row.user_id)
+                if user is None:
+                    continue
+                row.last_seen = user_ids[row.user_id]
                 row.online = True
                 row.offline_since = None
                 row.version += 1

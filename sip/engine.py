@@ -392,6 +392,10 @@ class SipEngine:
     def handle_ip_change(self) -> concurrent.futures.Future[None]:
         return self.submit(lambda: self._handle_ip_change("", ""))
 
+    def media_stats(self, call_id: int) -> concurrent.futures.Future[dict[str, int]]:
+        """RTP packet counters of a call (diagnostics, the benchmark): rx/tx packets and lost packets."""
+        return self.submit(lambda: self._media_stats(call_id))
+
     def calls(self) -> concurrent.futures.Future[list[CallSnapshot]]:
         return self.submit(lambda: [rec.snapshot() for rec in self._calls.values()])
 
@@ -514,6 +518,10 @@ class SipEngine:
         self._transports[Transport.TCP] = ep.transportCreate(pj.PJSIP_TRANSPORT_TCP, tcfg)
         ep.libStart()
         ep.audDevManager().setNoDev()  # no media clock until a call has media
+        if self._audio_factory is not None:
+            # An audio hook that owns pj objects (e.g. the headset bridge's AudioMediaPort) is built here, on the
+            # SIP thread, after libStart().
+            self._audio = self._audio_factory()
         self._set_codecs(s.codecs)
         udp_info = ep.transportGetInfo(self._transports[Transport.UDP])
         port = int(udp_info.localName.rsplit(":", 1)[1])
@@ -579,13 +587,11 @@ class SipEngine:
             self._netmon.stop()
             self._netmon = None
         try:
-            for rec in list(self._calls.values()):
-                rec.hung_up_here = True
-                with contextlib.suppress(pj.Error):
-                    rec.call.hangup(pj.CallOpParam(True))
+            # Loops live in helpers: a loop variable left in this frame would keep a Call wrapper alive past
+            # libDestroy() (its destructor then aborts the process).
+            self._hangup_all()
             self._pump_until(lambda: not self._calls, 3.0)
-            for rec in list(self._calls.values()):  # calls that never confirmed their end
-                self._forget(rec)
+            self._forget_all()  # calls that never confirmed their end
             self._audio.shutdown()
             if self._account is not None:
                 acc = self._account
@@ -601,6 +607,16 @@ class SipEngine:
         except Exception:
             log.error("error while shutting down SIP:\n%s", traceback.format_exc())
         self._destroy_endpoint()
+
+    def _hangup_all(self) -> None:
+        for rec in list(self._calls.values()):
+            rec.hung_up_here = True
+            with contextlib.suppress(pj.Error):
+                rec.call.hangup(pj.CallOpParam(True))
+
+    def _forget_all(self) -> None:
+        for rec in list(self._calls.values()):
+            self._forget(rec)
 
     def _destroy_endpoint(self) -> None:
         ep = self._ep
@@ -985,6 +1001,7 @@ class SipEngine:
         if delay is not None and not waiting:
             rec.auto_answer_at = time.monotonic() + delay
             rec.auto_answer_timer = self._call_later(delay, lambda: self._auto_answer(rec.id))
+        log.info("incoming call %s from %s%s", rec.id, number, " (waiting)" if waiting else "")
         self._emit(IncomingCall(rec.snapshot(), waiting))
 
     def _auto_answer_delay(self, whole_msg: str) -> float | None:
@@ -1156,6 +1173,14 @@ class SipEngine:
         # Drop the wrapper only after the callback that ended the call has returned (see _loop).
         self._graveyard.append(rec.call)
         rec.media = None
+
+    def _media_stats(self, call_id: int) -> dict[str, int]:
+        rec = self._rec(call_id)
+        try:
+            rtcp = rec.call.getStreamStat(0).rtcp
+        except pj.Error:
+            return {"rx_pkt": 0, "tx_pkt": 0, "rx_lost": 0}
+        return {"rx_pkt": int(rtcp.rxStat.pkt), "tx_pkt": int(rtcp.txStat.pkt), "rx_lost": int(rtcp.rxStat.loss)}
 
     # ---------------------------------------------------------------- quality
     def _sample(self, call_id: int) -> None:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bridge import BackgroundRunner
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
@@ -199,6 +199,7 @@ class Application(QObject):
         if self.sip_engine is not None:  # screen pop: the softphone's calls reach the ticket panel
             self.phone_bridge.incoming_call.connect(self.tickets_panel.on_softphone_incoming)
             self.phone_bridge.call_ended.connect(self.tickets_panel.on_softphone_call_ended)
+        self._build_state()
 
     def _build_audio(self) -> None:
         """The headset audio bridge (issue 4): device engine, its settings page and status indicator. The engine
@@ -299,6 +300,32 @@ class Application(QObject):
 
         self.runner.run(load_and_register, name="phone registration").failure(self._on_keyring_failed)
 
+    def _build_state(self) -> None:
+        """Agent state (issue 6): the state bar over the shared hub connection, coupled to the softphone's ACD calls;
+        supervisor mode (live team board, commands, metrics) as a tab for supervisors once they are signed in."""
+        from ui.state.area import StateArea
+
+        self.state_area = StateArea(
+            self.sync_engine,
+            self.sync_bridge,
+            window=self.window,
+            set_status=self.tray.set_status if self.tray is not None else None,
+            set_icon=self.tray.setIcon if self.tray is not None else None,
+            notify=self.notifier.info,
+            sip=self.sip_engine,
+            phone_bridge=self.phone_bridge if self.sip_engine is not None else None,
+            # The audio layer's auto-answer guard (issue 4): False while the configured headset is absent.
+            headset_present=self.audio_engine.auto_answer_allowed,
+            chinese=_reason_labels_in_chinese(self.config_store.config.ui.language),
+            parent=self,
+        )
+        self.window.set_state_bar(self.state_area.bar)
+        self.state_area.supervisor_panel_ready.connect(self._on_state_supervisor_panel_ready)
+
+    @Slot(QWidget)
+    def _on_state_supervisor_panel_ready(self, panel: QWidget) -> None:
+        self.window.add_center_tab(panel)
+
     def _build_tickets_and_knowledge(self) -> None:
         """The hub connection (issue 7: ``app/sync``, shared with the state area), the 工单 panel and the knowledge
         pane. The engine runs on its own thread; a saved session resumes offline-first from the encrypted cache."""
@@ -391,11 +418,11 @@ class Application(QObject):
     def _on_first_paint(self) -> None:
         self.window.removeEventFilter(self)
         if self.args.report_startup:
-            print(json.dumps({"event": "painted", "time": time.time(), "rss_bytes": _rss_bytes()}), flush=True)
+            print(json.dumps(_startup_event("painted")), flush=True)
         if not self._areas_built:
             self._build_areas_once()
             if self.args.report_startup:
-                print(json.dumps({"event": "ready", "time": time.time(), "rss_bytes": _rss_bytes()}), flush=True)
+                print(json.dumps(_startup_event("ready")), flush=True)
         if self.args.screenshot:
             self.args.screenshot.parent.mkdir(parents=True, exist_ok=True)
             self.window.grab().save(str(self.args.screenshot))
@@ -602,6 +629,11 @@ class Application(QObject):
             self.sip_engine.unregister()
 
 
+def _reason_labels_in_chinese(language: Language) -> bool | None:
+    """Reason labels come from the hub in both languages; None follows the system locale."""
+    return None if language is Language.SYSTEM else language is Language.ZH_CN
+
+
 def _health_audio_probe() -> AudioProbe:
     """The health check's audio probe: the softphone's own device layer (sip/audio), so the gate tests the devices
     and streams calls will use, on every platform."""
@@ -609,6 +641,11 @@ def _health_audio_probe() -> AudioProbe:
     from sip.audio.backends import default_backend
 
     return DeviceBackendProbe(default_backend())
+
+
+def _startup_event(event: str) -> dict[str, object]:
+    """A ``--report-startup`` line: wall-clock time, CPU seconds used so far (all threads) and RSS."""
+    return {"event": event, "time": time.time(), "cpu_seconds": time.process_time(), "rss_bytes": _rss_bytes()}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

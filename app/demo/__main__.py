@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.demo.health import HealthDemoSettings
 from app.demo.orchestrator import ROOT, Demo, DemoError, DemoService, VirtualDisplay
 
 
@@ -23,7 +24,17 @@ def services(*, headless: bool) -> list[DemoService]:
     result: list[DemoService] = []
     if headless:
         result.append(VirtualDisplay())
+    result += softphone_services()
+    result.append(HealthDemoSettings())  # issue 8: no VPN or approved headset on a demo machine
     return result
+
+
+def softphone_services() -> list[DemoService]:
+    """Kamailio with the demo agents' extensions and a simulated customer calling extension 1001 (issue 3)."""
+    from app.demo.softphone import KamailioService, SimulatedCustomerService
+
+    kamailio = KamailioService(agent_extension="1001")
+    return [kamailio, SimulatedCustomerService(kamailio)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,7 +34,14 @@ from server.db import AgentStateHistory, CallRecord, HealthReportRow, Team, User
 from server.db import Broadcast as BroadcastRow
 from server.errors import field_error, forbidden, not_found, validation_error
 from server.push import Audience
-from server.routes.deps import db_dependency, principal_dependency, require_admin, require_team_access, wire
+from server.routes.deps import (
+    IdPath,
+    db_dependency,
+    principal_dependency,
+    require_admin,
+    require_team_access,
+    wire,
+)
 from server.states import policy_json, team_policy
 
 _ERRORS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 409: {}, 422: {}}
@@ -85,14 +92,14 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     # -- supervisors -----------------------------------------------------------------------------------
     @router.get("/teams/{team_id}/agents", response_model=list[AgentStatus], responses=_ERRORS)
-    def team_board(team_id: int, me: Me, db: DB) -> JSONResponse:
+    def team_board(team_id: IdPath, me: Me, db: DB) -> JSONResponse:
         require_team_access(me, team_id)
         board = ctx.states.team_board(db, team_id)
         db.commit()
         return wire(board)
 
     @router.post("/agents/{agent_id}/force", response_model=AgentStatus, responses=_ERRORS)
-    def force(agent_id: int, body: ForceStateCommand, me: Me, db: DB) -> JSONResponse:
+    def force(agent_id: IdPath, body: ForceStateCommand, me: Me, db: DB) -> JSONResponse:
         if body.reason is not None and len(body.reason) > 64:
             raise field_error("reason", "too_long", "at most 64 characters")
         status = ctx.states.force(db, me, agent_id, body.state, body.reason)
@@ -100,7 +107,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(status)
 
     @router.get("/agents/{agent_id}/state", response_model=AgentStatus, responses=_ERRORS)
-    def agent_state(agent_id: int, me: Me, db: DB) -> JSONResponse:
+    def agent_state(agent_id: IdPath, me: Me, db: DB) -> JSONResponse:
         agent = db.get(User, agent_id)
         if agent is None:
             raise not_found("agent")
@@ -114,7 +121,7 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     @router.get("/agents/{agent_id}/history", response_model=list[StateHistoryEntry], responses=_ERRORS)
     def history(
-        agent_id: int,
+        agent_id: IdPath,
         me: Me,
         db: DB,
         since: datetime | None = None,
@@ -156,7 +163,7 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     # -- team policy -------------------------------------------------------------------------------------
     @router.get("/teams/{team_id}/policy", response_model=TeamPolicy, responses=_ERRORS)
-    def get_policy(team_id: int, me: Me, db: DB) -> JSONResponse:
+    def get_policy(team_id: IdPath, me: Me, db: DB) -> JSONResponse:
         if me.team_id != team_id and me.role is not Role.ADMIN:
             raise forbidden("not your team")
         team = db.get(Team, team_id)
@@ -165,7 +172,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(team_policy(team, ctx.config.offline_grace_s))
 
     @router.put("/teams/{team_id}/policy", response_model=TeamPolicy, responses=_ERRORS)
-    def put_policy(team_id: int, body: TeamPolicy, me: Me, db: DB) -> JSONResponse:
+    def put_policy(team_id: IdPath, body: TeamPolicy, me: Me, db: DB) -> JSONResponse:
         require_admin(me)
         team = db.get(Team, team_id)
         if team is None:
@@ -235,7 +242,7 @@ def build_router(ctx: HubContext) -> APIRouter:
     # -- metrics -------------------------------------------------------------------------------------------
     @router.get("/teams/{team_id}/metrics", response_model=TeamMetrics, responses=_ERRORS)
     def metrics(
-        team_id: int, me: Me, db: DB, since: datetime | None = None, until: datetime | None = None
+        team_id: IdPath, me: Me, db: DB, since: datetime | None = None, until: datetime | None = None
     ) -> JSONResponse:
         require_team_access(me, team_id)
         end = _aware(until) if until else utcnow()
@@ -275,7 +282,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(report, 201)
 
     @router.get("/teams/{team_id}/health", response_model=list[HealthReport], responses=_ERRORS)
-    def team_health(team_id: int, me: Me, db: DB) -> JSONResponse:
+    def team_health(team_id: IdPath, me: Me, db: DB) -> JSONResponse:
         require_team_access(me, team_id)
         rows = db.scalars(
             select(HealthReportRow).join(User, User.id == HealthReportRow.user_id).where(User.team_id == team_id)
@@ -283,7 +290,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire([from_wire(HealthReport, r.report) for r in rows])
 
     @router.get("/agents/{agent_id}/health", response_model=HealthReport, responses=_ERRORS)
-    def agent_health(agent_id: int, me: Me, db: DB) -> JSONResponse:
+    def agent_health(agent_id: IdPath, me: Me, db: DB) -> JSONResponse:
         agent = db.get(User, agent_id)
         if agent is None:
             raise not_found("agent")

@@ -5,7 +5,7 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -14,6 +14,10 @@ from app.protocol import CLIENT_VERSION_HEADER, ErrorCode, Role, client_version_
 from server.auth import Principal
 from server.context import HubContext
 from server.errors import ApiError, forbidden, unauthenticated
+
+#: Ids are 32-bit integers in the database (PostgreSQL ``integer``); larger ones cannot exist.
+MAX_ID = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 bearer = HTTPBearer(auto_error=False, description="Access token from /auth/login or /auth/refresh")
 
@@ -30,12 +34,19 @@ def db_dependency(ctx: HubContext) -> Callable[[], Iterator[Session]]:
     return get_db
 
 
-def principal_dependency(ctx: HubContext) -> Callable[..., Principal]:
-    get_db = db_dependency(ctx)
+def read_db_dependency(ctx: HubContext) -> Callable[[], Iterator[Session]]:
+    """A session for handlers that only read (SQLite: never waits for writers)."""
 
+    def get_read_db() -> Iterator[Session]:
+        with ctx.read_sessions() as db:
+            yield db
+
+    return get_read_db
+
+
+def principal_dependency(ctx: HubContext) -> Callable[..., Principal]:
     def current(
         request: Request,
-        db: Annotated[Session, Depends(get_db)],
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
         if creds is None or creds.scheme.lower() != "bearer":
@@ -48,10 +59,8 @@ def principal_dependency(ctx: HubContext) -> Callable[..., Principal]:
                 "this client version is no longer supported; please upgrade",
                 details={"min_client_version": ctx.config.min_client_version},
             )
-        principal = ctx.auth.authenticate(db, creds.credentials)
-        # A fresh transaction for the handler (SQLite: do not hold the write lock while the handler thinks).
-        db.rollback()
-        return principal
+        with ctx.read_sessions() as db:
+            return ctx.auth.authenticate(db, creds.credentials)
 
     return current
 

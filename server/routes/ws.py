@@ -49,7 +49,7 @@ def build_router(ctx: HubContext) -> APIRouter:
     router = APIRouter()
 
     def _authenticate(token: str) -> tuple[Principal, Welcome | None]:
-        with ctx.sessions() as db:
+        with ctx.read_sessions() as db:
             principal = ctx.auth.authenticate(db, token)
             user = db.get(User, principal.user_id)
             assert user is not None
@@ -69,7 +69,7 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     def _replay_plan(principal: Principal, last_seq: int | None) -> tuple[int, list[WireEvent] | None, str]:
         """(head, events to replay or None for resync, resync reason)."""
-        with ctx.sessions() as db:
+        with ctx.read_sessions() as db:
             head = ctx.bus.head_seq(db)
             if last_seq is None:
                 return head, [], ""

@@ -78,7 +78,7 @@ def main() -> int:
     logging.basicConfig(
         filename=str(args.log) if args.log else None,
         level=logging.DEBUG if args.trace else logging.INFO,
-        format="%(asctime)s %(threadName)s %(name)s %(levelname)s %(message)s",
+        format="%(asctime)s %(created).6f %(threadName)s %(name)s %(levelname)s %(message)s",
     )
     audio = WavCallAudio(args.play, args.record, veto_auto_answer=args.veto_auto_answer)
     engine = SipEngine(
@@ -171,6 +171,8 @@ def dispatch(engine: SipEngine, audio: WavCallAudio, cmd: str, a: dict[str, Any]
         return None
     if cmd == "ip_change":
         return engine.handle_ip_change().result(timeout)
+    if cmd == "media_stats":
+        return engine.media_stats(a["call_id"]).result(timeout)
     if cmd == "calls":
         return engine.calls().result(timeout)
     if cmd == "ping":

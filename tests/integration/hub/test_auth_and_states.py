@@ -166,8 +166,11 @@ def test_replay_after_hub_restart(hub: HubProcess) -> None:
     agent.set_state("ready")
     hub.restart()
     ws = agent.ws(last_seq=head)  # the access token survives a restart (secret is in the database)
-    env = ws.next_of("agent.state")
-    assert env.payload["state"] == "ready"
+    assert ws.welcome.payload["replay_from"] is not None
+    # (a presence change, "online", may be replayed first)
+    env = ws.next_of("agent.state", predicate=lambda p: p["state"] == "ready")
+    assert env.seq is not None
+    assert env.seq > head
     ws.close()
 
 

@@ -189,3 +189,44 @@ def test_dtmf_reaches_the_peer(
         assert got == "19#"
         agent.command("hangup", call_id=call_id)
         agent.wait_event("CallEnded")
+
+
+def test_quit_with_a_call_up_hangs_up_cleanly(kamailio_lab: Lab, process_log_dir: Path, tmp_path: Path) -> None:
+    agent = AgentProcess.start(process_log_dir / tmp_path.name, tmp_path / "agent")
+    with _peer(kamailio_lab, process_log_dir, tmp_path, answer="auto") as peer:
+        peer.wait_registered()
+        agent.register_to(kamailio_lab, "1001")
+        agent.wait_registered()
+        agent.command("call", number="2001")
+        agent.wait_call_state("connected")
+        assert agent.quit() == 0  # shutdown with the call up: hang up, un-REGISTER, libDestroy, no abort
+        peer.wait_event("CALL_CLOSED")
+
+
+@pytest.mark.parametrize("veto", [False, True])
+def test_auto_answer_after_the_delay_unless_vetoed(
+    kamailio_lab: Lab, process_log_dir: Path, tmp_path: Path, veto: bool
+) -> None:
+    extra = ("--veto-auto-answer",) if veto else ()
+    agent = AgentProcess.start(process_log_dir / tmp_path.name, tmp_path / "agent", extra_args=extra)
+    try:
+        agent.register_to(kamailio_lab, "1001", auto_answer="always", auto_answer_delay=1.0)
+        agent.wait_registered()
+        with _peer(kamailio_lab, process_log_dir, tmp_path) as customer:
+            customer.wait_registered()
+            customer.dial(f"sip:1001@{kamailio_lab.domain}")
+            incoming = agent.wait_event("IncomingCall")
+            assert incoming["call"]["auto_answer_in_s"] is not None
+            if veto:
+                # the audio side refuses (no headset): the call keeps ringing for the agent to answer by hand
+                vetoed = agent.wait_event("CallUpdated", lambda e: e["call"]["auto_answer_in_s"] is None, timeout=5)
+                assert vetoed["call"]["state"] == "ringing"
+                customer.hangup()
+                assert agent.wait_event("CallEnded")["outcome"] == "missed"
+            else:
+                agent.wait_call_state("connected", timeout=5)
+                customer.wait_event("CALL_ESTABLISHED")
+                customer.hangup()
+                assert agent.wait_event("CallEnded")["outcome"] == "answered"
+    finally:
+        assert agent.quit() == 0

@@ -1,0 +1,344 @@
+"""Hub fan-out benchmark: N simulated agents on WebSockets, supervisors force states, delivery latency is measured.
+
+Setup (not measured): a fresh database (SQLite file, or a private PostgreSQL cluster with two hub processes), N agent
+accounts in teams of ``--team-size`` with a supervisor each, desktop sessions and access tokens minted directly in the
+database (``argon2`` sign-ins for thousands of users would only measure password hashing), every agent ready.
+
+Measured: each agent connects (``hello``), then keeps a heartbeat (``ping`` every 20 s, jittered). Supervisors force
+``--pushes`` state changes on random agents of their own team over REST, paced at ``--rate`` per second; the latency
+is from sending the command to the agent's socket receiving the matching ``agent.state`` event. With two hubs, agents
+and supervisors are spread over both, so most deliveries cross processes (PostgreSQL LISTEN/NOTIFY). Prints p50/p99
+delivery, REST command latency, connect time and each hub's RSS. Loopback only; every wait is bounded.
+
+    .venv/bin/python bench/hub_fanout.py --agents 5000                    # one hub, SQLite
+    .venv/bin/python bench/hub_fanout.py --agents 5000 --backend postgresql --hubs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import psutil
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.protocol import AgentState, ControlType, Hello, Ping, make_envelope  # noqa: E402
+from app.version import __version__  # noqa: E402
+from tests.helpers.hub import HubProcess, PostgresCluster, hub_cli  # noqa: E402
+
+
+def raise_fd_limit(need: int) -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(need, soft)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+@dataclass
+class Account:
+    user_id: int
+    team_id: int
+    token: str
+    role: str
+
+
+def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list[Account]]:
+    """Teams, agents, supervisors, sessions and tokens, written directly (fast)."""
+    from server.auth import TokenSigner, hash_password, load_secret
+    from server.db import AgentStateRow, AuthSession, Team, User, make_engine, make_sessionmaker, utcnow
+
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    now = utcnow()
+    shared_hash = hash_password(uuid.uuid4().hex)
+    agent_accounts: list[Account] = []
+    supervisors: list[Account] = []
+    with sessions() as db:
+        signer = TokenSigner(load_secret(db))
+        exp = int((now + timedelta(hours=6)).timestamp())
+        teams = []
+        for t in range((agents + team_size - 1) // team_size):
+            team = Team(name=f"bench-team-{t:03d}", policy={"wrap_up": {"mode": "optional"}})
+            db.add(team)
+            teams.append(team)
+        db.flush()
+
+        def account(username: str, role: str, team: Team) -> Account:
+            user = User(
+                username=username,
+                display_name=username,
+                password_hash=shared_hash,
+                role=role,
+                team_id=team.id,
+                locale="zh_CN",
+                active=True,
+                failed_logins=0,
+                created_at=now,
+            )
+            db.add(user)
+            db.flush()
+            sid = str(uuid.uuid4())
+            db.add(
+                AuthSession(
+                    id=sid,
+                    user_id=user.id,
+                    client_kind="desktop",
+                    device="bench",
+                    client_version=__version__,
+                    created_at=now,
+                )
+            )
+            if role == "agent":
+                db.add(
+                    AgentStateRow(
+                        user_id=user.id,
+                        state=AgentState.READY.value,
+                        reason=None,
+                        since=now,
+                        version=1,
+                        cause="agent",
+                        online=False,
+                        wrap_up_extensions=0,
+                    )
+                )
+            token = signer.sign({"sub": user.id, "sid": sid, "exp": exp, "jti": uuid.uuid4().hex[:12]})
+            return Account(user.id, team.id, token, role)
+
+        for i in range(agents):
+            agent_accounts.append(account(f"bench.agent{i:05d}", "agent", teams[i // team_size]))
+        for t, team in enumerate(teams):
+            supervisors.append(account(f"bench.sup{t:03d}", "supervisor", team))
+        db.commit()
+    engine.dispose()
+    return agent_accounts, supervisors
+
+
+@dataclass
+class Client:
+    account: Account
+    url: str
+    conn: ClientConnection | None = None
+    waiters: dict[str, asyncio.Future[float]] = field(default_factory=dict)
+    arrived: dict[str, float] = field(default_factory=dict)  # events that came before the REST answer
+    received: int = 0
+
+
+async def run_client(client: Client, ready: asyncio.Event, stop: asyncio.Event, heartbeat_s: float) -> None:
+    async with connect(
+        client.url,
+        additional_headers={"Authorization": f"Bearer {client.account.token}"},
+        open_timeout=60,
+        ping_interval=None,
+        max_size=1 << 22,
+    ) as conn:
+        client.conn = conn
+        await conn.send(make_envelope(ControlType.HELLO, Hello(client_version=__version__)))
+        first = json.loads(await asyncio.wait_for(conn.recv(), 60))
+        if first.get("type") != "welcome":
+            raise RuntimeError(f"no welcome: {first}")
+        ready.set()
+
+        async def heartbeat() -> None:
+            await asyncio.sleep(random.uniform(0, heartbeat_s))
+            while not stop.is_set():
+                await conn.send(make_envelope(ControlType.PING, Ping()))
+                await asyncio.sleep(heartbeat_s)
+
+        beat = asyncio.create_task(heartbeat())
+        try:
+            while not stop.is_set():
+                try:
+                    raw = await asyncio.wait_for(conn.recv(), 1.0)
+                except TimeoutError:
+                    continue
+                now = time.perf_counter()
+                client.received += 1
+                frame = json.loads(raw)
+                if frame.get("type") == "agent.state":
+                    key = f"{frame['payload']['state']}:{frame['payload']['version']}"
+                    fut = client.waiters.pop(key, None)
+                    if fut is not None and not fut.done():
+                        fut.set_result(now)
+                    else:
+                        client.arrived[key] = now
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Account], args: argparse.Namespace) -> None:
+    stop = asyncio.Event()
+    clients = [Client(a, hubs[i % len(hubs)].ws_url) for i, a in enumerate(agents)]
+    sup_clients = [Client(s, hubs[i % len(hubs)].ws_url) for i, s in enumerate(sups)]
+    sem = asyncio.Semaphore(args.connect_concurrency)
+    tasks: list[asyncio.Task[None]] = []
+    t_connect = time.perf_counter()
+    connect_times: list[float] = []
+
+    async def start(c: Client) -> None:
+        async with sem:
+            ready = asyncio.Event()
+            t0 = time.perf_counter()
+            tasks.append(asyncio.create_task(run_client(c, ready, stop, args.heartbeat)))
+            await asyncio.wait_for(ready.wait(), 120)
+            connect_times.append(time.perf_counter() - t0)
+
+    await asyncio.wait_for(asyncio.gather(*(start(c) for c in clients + sup_clients)), args.timeout)
+    connect_all = time.perf_counter() - t_connect
+    print(
+        f"connected {len(clients)} agents + {len(sup_clients)} supervisors in {connect_all:.1f} s "
+        f"(per connection p50 {pct(connect_times, 50) * 1000:.0f} ms, p99 {pct(connect_times, 99) * 1000:.0f} ms)"
+    )
+    print(f"warming up {args.warmup:.0f} s (presence flush, heartbeats)…")
+    await asyncio.sleep(args.warmup)
+
+    by_team: dict[int, list[Client]] = {}
+    for c in clients:
+        by_team.setdefault(c.account.team_id, []).append(c)
+    sup_by_team = {s.team_id: s for s in sups}
+    https = [httpx.AsyncClient(base_url=h.api, timeout=30, limits=httpx.Limits(max_connections=50)) for h in hubs]
+    delivery: list[float] = []
+    rest: list[float] = []
+    lost = 0
+    rng = random.Random(5)
+
+    async def one_push(i: int) -> None:
+        nonlocal lost
+        target = rng.choice(clients)
+        sup = sup_by_team[target.account.team_id]
+        http = https[(i + 1) % len(https)]  # with two hubs: command on the other process than most agents
+        state = AgentState.NOT_READY if i % 2 == 0 else AgentState.READY
+        t0 = time.perf_counter()
+        r = await http.post(
+            f"/agents/{target.account.user_id}/force",
+            json={"state": state.value},
+            headers={"Authorization": f"Bearer {sup.token}"},
+        )
+        t_rest = time.perf_counter()
+        if r.status_code != 200:
+            lost += 1
+            return
+        body = r.json()
+        key = f"{body['state']}:{body['version']}"
+        rest.append(t_rest - t0)
+        if key in target.arrived:  # the push beat the REST answer
+            delivery.append(target.arrived.pop(key) - t0)
+            return
+        fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        target.waiters[key] = fut
+        try:
+            t_recv = await asyncio.wait_for(fut, 10)
+        except TimeoutError:
+            lost += 1
+            return
+        finally:
+            target.waiters.pop(key, None)
+        delivery.append(t_recv - t0)
+
+    pushes = []
+    t_start = time.perf_counter()
+    for i in range(args.pushes):
+        pushes.append(asyncio.create_task(one_push(i)))
+        await asyncio.sleep(1 / args.rate)
+    await asyncio.wait_for(asyncio.gather(*pushes), 60)
+    elapsed = time.perf_counter() - t_start
+    for i, h in enumerate(hubs):
+        print(
+            f"hub {i} (pid {h.process.pid}) RSS with {len(clients) // len(hubs)} agents connected: {rss_mb(h):.0f} MB"
+        )
+    stop.set()
+    for http_client in https:
+        await http_client.aclose()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    print(f"pushes: {len(delivery)} delivered, {lost} lost/refused, {elapsed:.1f} s at {args.rate}/s")
+    if delivery:
+        print(
+            f"delivery (force → agent socket): p50 {pct(delivery, 50) * 1000:.1f} ms, "
+            f"p99 {pct(delivery, 99) * 1000:.1f} ms, max {max(delivery) * 1000:.1f} ms, "
+            f"mean {statistics.mean(delivery) * 1000:.1f} ms"
+        )
+        print(f"REST force command: p50 {pct(rest, 50) * 1000:.1f} ms, p99 {pct(rest, 99) * 1000:.1f} ms")
+
+
+def rss_mb(proc: HubProcess) -> float:
+    p = psutil.Process(proc.process.pid)
+    total = p.memory_info().rss
+    for child in p.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            total += child.memory_info().rss
+    return total / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", type=int, default=5000)
+    parser.add_argument("--team-size", type=int, default=100)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--hubs", type=int, default=None, help="hub processes (default 1 on SQLite, 2 on PostgreSQL)")
+    parser.add_argument("--pushes", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=10.0, help="supervisor commands per second")
+    parser.add_argument("--heartbeat", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=25.0)
+    parser.add_argument("--connect-concurrency", type=int, default=100)
+    parser.add_argument("--timeout", type=float, default=600.0, help="bound for connecting everyone")
+    args = parser.parse_args()
+    hubs_n = args.hubs or (1 if args.backend == "sqlite" else 2)
+    if args.backend == "sqlite" and hubs_n != 1:
+        parser.error("SQLite runs one hub process; use --backend postgresql for several")
+    limit = raise_fd_limit(args.agents * 2 + 1000)
+    print(f"fd limit {limit}; {args.agents} agents, {hubs_n} hub(s) on {args.backend}; loaded machine figures")
+    if limit < args.agents + 200:
+        print("the fd limit is too low for this many agents", file=sys.stderr)
+        return 1
+    work = Path(tempfile.mkdtemp(prefix="agentdesk-bench-"))
+    cluster: PostgresCluster | None = None
+    hubs: list[HubProcess] = []
+    try:
+        if args.backend == "sqlite":
+            url = f"sqlite:///{work / 'hub.sqlite3'}"
+        else:
+            cluster = PostgresCluster(work).start()
+            url = cluster.url(cluster.create_database("bench"))
+        hub_cli("migrate", "--database-url", url)
+        t0 = time.perf_counter()
+        agents, sups = populate(url, args.agents, args.team_size)
+        print(f"populated {len(agents)} agents and {len(sups)} supervisors in {time.perf_counter() - t0:.1f} s")
+        env = {"AGENTDESK_HUB_ALLOW_SHORT_TIMERS": "0", "AGENTDESK_HUB_SWEEP_INTERVAL_S": "5"}
+        for i in range(hubs_n):
+            hubs.append(HubProcess(url, work, name=f"bench-hub-{i}", env=env, args=("--no-access-log",)).start())
+        for i, h in enumerate(hubs):
+            print(f"hub {i} RSS idle: {rss_mb(h):.0f} MB")
+        asyncio.run(measure(hubs, agents, sups, args))
+        return 0
+    finally:
+        for h in hubs:
+            h.stop()
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""Knowledge-base search benchmark: 100,000 generated Chinese articles, p50/p95 query time.
+
+Generates bank/telecom-style articles from a fixed seed (titles and bodies mixing ~250 domain words with filler
+sentences, so common words such as 退款 match thousands of articles), loads them through the hub's own indexing
+(jieba segmentation → FTS5 on SQLite, or tsvector + GIN on PostgreSQL), then runs a mix of one-, two- and three-word
+queries (Chinese and English) and prints p50/p95 of:
+
+- the search itself (``KbService.search``: segmentation, ranked full-text query, total count, snippets), and
+- the same queries over HTTP against a running hub (``GET /api/v1/kb/search``), unless ``--no-http``.
+
+    .venv/bin/python bench/kb_search.py                      # 100,000 articles, SQLite
+    .venv/bin/python bench/kb_search.py --backend postgresql
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers.hub import HubProcess, PostgresCluster, hub_cli  # noqa: E402
+
+TOPICS = {
+    "card_loss": [
+        "信用卡",
+        "借记卡",
+        "挂失",
+        "补卡",
+        "丢失",
+        "被盗",
+        "冻结",
+        "解冻",
+        "临时挂失",
+        "正式挂失",
+        "换卡",
+        "卡片",
+        "密码",
+        "重置",
+        "身份",
+        "核实",
+    ],
+    "refund": [
+        "退款",
+        "退货",
+        "到账",
+        "扣款",
+        "重复扣费",
+        "争议",
+        "拒付",
+        "商户",
+        "原路退回",
+        "工作日",
+        "凭证",
+        "交易",
+        "流水",
+        "退款查询",
+    ],
+    "bill": [
+        "账单",
+        "还款",
+        "分期",
+        "利息",
+        "年费",
+        "最低还款",
+        "免息期",
+        "逾期",
+        "征信",
+        "额度",
+        "提额",
+        "临时额度",
+        "账单日",
+        "还款日",
+    ],
+    "broadband_fault": [
+        "宽带",
+        "断网",
+        "网速",
+        "掉线",
+        "光猫",
+        "路由器",
+        "重启",
+        "上门",
+        "装维",
+        "光纤",
+        "信号",
+        "测速",
+        "千兆",
+        "无线",
+    ],
+    "mobile": [
+        "话费",
+        "流量",
+        "套餐",
+        "变更",
+        "携号转网",
+        "停机",
+        "复机",
+        "欠费",
+        "充值",
+        "国际漫游",
+        "5G",
+        "副卡",
+        "实名",
+        "补换卡",
+    ],
+    "complaint": [
+        "投诉",
+        "不满意",
+        "态度",
+        "监管",
+        "升级",
+        "回访",
+        "赔偿",
+        "道歉",
+        "处理时限",
+        "工单",
+        "满意度",
+        "催收",
+    ],
+    "security": ["诈骗", "风险", "验证码", "钓鱼", "短信", "可疑", "交易", "止付", "反诈", "提醒", "保护", "账户安全"],
+}
+FILLER = [
+    "请先核实客户身份信息",
+    "按照标准话术向客户说明",
+    "如客户仍有疑问可升级处理",
+    "记录处理结果并告知客户",
+    "注意保护客户隐私",
+    "办理时限以系统提示为准",
+    "必要时发起工单跟进",
+    "向客户致歉并耐心解释",
+    "确认客户的联系电话",
+    "提醒客户留意短信通知",
+]
+ENGLISH = [
+    "refund",
+    "card",
+    "lost",
+    "stolen",
+    "broadband",
+    "router",
+    "bill",
+    "repayment",
+    "interest",
+    "roaming",
+    "complaint",
+    "fraud",
+]
+QUERIES = [
+    "退款",
+    "挂失",
+    "宽带",
+    "账单",
+    "话费",
+    "投诉",
+    "诈骗",
+    "光猫",
+    "分期",
+    "年费",
+    "信用卡挂失",
+    "退款到账",
+    "宽带断网",
+    "网速慢怎么办",
+    "重复扣费退款",
+    "国际漫游流量",
+    "信用卡 年费 减免",
+    "携号转网",
+    "refund",
+    "router",
+    "临时额度",
+    "验证码 诈骗",
+]
+
+
+def generate(count: int, seed: int = 20261123) -> list[tuple[str, str, str, list[str]]]:
+    rng = random.Random(seed)
+    cats = list(TOPICS)
+    out = []
+    for i in range(count):
+        cat = cats[i % len(cats)]
+        words = TOPICS[cat]
+        other = TOPICS[rng.choice(cats)]
+        title = f"{rng.choice(words)}{rng.choice(words)}处理指引（第{i}号）"
+        sentences = []
+        for _ in range(rng.randint(4, 8)):
+            picked = [*rng.sample(words, 3), rng.choice(other)]
+            sentences.append(f"关于{picked[0]}和{picked[1]}，{rng.choice(FILLER)}，涉及{picked[2]}及{picked[3]}。")
+        if rng.random() < 0.1:
+            sentences.append(" ".join(rng.sample(ENGLISH, 4)) + ".")
+        out.append((title, "\n\n".join(sentences), cat, rng.sample(words, 2)))
+    return out
+
+
+def load(url: str, count: int) -> float:
+    from server.db import KbArticleRow, make_engine, make_sessionmaker, utcnow
+    from server.kb import plain_text, segmented
+
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    with make_sessionmaker(engine)() as db:
+        now = utcnow()
+        batch: list[KbArticleRow] = []
+        for title, body, cat, tags in generate(count):
+            batch.append(
+                KbArticleRow(
+                    title=title,
+                    body=body,
+                    category=cat,
+                    tags=tags,
+                    lang="zh",
+                    title_seg=segmented(title),
+                    body_seg=segmented(" ".join([plain_text(body), " ".join(tags), cat])),
+                    updated_at=now,
+                    version=1,
+                    deleted=False,
+                )
+            )
+            if len(batch) >= 2000:
+                db.add_all(batch)
+                db.commit()
+                batch = []
+        db.add_all(batch)
+        db.commit()
+    engine.dispose()
+    return time.perf_counter() - t0
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def report(label: str, times: list[float]) -> None:
+    print(
+        f"{label}: p50 {pct(times, 50) * 1000:.1f} ms, p95 {pct(times, 95) * 1000:.1f} ms, "
+        f"max {max(times) * 1000:.1f} ms, mean {statistics.mean(times) * 1000:.1f} ms over {len(times)} queries"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--no-http", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="agentdesk-kbbench-"))
+    cluster: PostgresCluster | None = None
+    hub: HubProcess | None = None
+    try:
+        if args.backend == "sqlite":
+            url = f"sqlite:///{work / 'kb.sqlite3'}"
+        else:
+            cluster = PostgresCluster(work).start()
+            url = cluster.url(cluster.create_database("kbbench"))
+        hub_cli("migrate", "--database-url", url)
+        hub_cli("seed-demo", "--database-url", url)
+        print(f"loading {args.articles} articles (jieba segmentation + index) …")
+        print(f"loaded in {load(url, args.articles):.0f} s")
+
+        from server.db import make_engine, make_sessionmaker
+        from server.kb import KbService, query_terms
+
+        query_terms("预热")  # load jieba's dictionary before timing
+        engine = make_engine(url)
+        service = KbService(None)
+        rng = random.Random(1)
+        queries = [rng.choice(QUERIES) for _ in range(args.queries)]
+        times: list[float] = []
+        totals: dict[str, int] = {}
+        with make_sessionmaker(engine)() as db:
+            for q in queries[:20]:  # warm the page cache
+                service.search(db, q)
+            for q in queries:
+                t0 = time.perf_counter()
+                result = service.search(db, q, limit=20)
+                times.append(time.perf_counter() - t0)
+                totals[q] = result.total
+                db.rollback()
+        engine.dispose()
+        print("matches per query: " + ", ".join(f"{q} {n}" for q, n in sorted(totals.items(), key=lambda x: -x[1])[:8]))
+        report(f"search ({args.backend}, in-process)", times)
+        if not args.no_http:
+            hub = HubProcess(url, work, name="kbbench-hub", args=("--no-access-log",)).start()
+            client = hub.client("agent.li", client_kind="service")
+            http_times: list[float] = []
+            with httpx.Client(
+                base_url=hub.api, headers={"Authorization": f"Bearer {client.access_token}"}, timeout=30
+            ) as http:
+                for q in queries[:20]:
+                    http.get("/kb/search", params={"q": q})
+                for q in queries:
+                    t0 = time.perf_counter()
+                    r = http.get("/kb/search", params={"q": q})
+                    http_times.append(time.perf_counter() - t0)
+                    assert r.status_code == 200, r.text
+            client.close()
+            report(f"search ({args.backend}, HTTP round trip)", http_times)
+        return 0
+    finally:
+        if hub is not None:
+            hub.stop()
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,477 @@
+"""Knowledge base: articles, Chinese full-text search, snippets, suggestions, change feed and Markdown/CSV import.
+
+Search works on jieba-segmented copies of title and body (``title_seg``/``body_seg``, lower-cased, tokens separated by
+spaces): SQLite indexes them with FTS5 (``unicode61``; the trigram tokenizer finds nothing for 2-character CJK words
+like 退款 on SQLite 3.40) ranked by bm25 with the title weighted 5×; PostgreSQL with ``to_tsvector('simple', ...)`` and
+a GIN index, ranked by ``ts_rank``. Queries are segmented the same way; all terms must match (falling back to any term
+when that finds nothing). Snippets and highlighted titles are cut from the original text around the matched terms.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.protocol import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    ErrorCode,
+    EventType,
+    FieldError,
+    KbArticle,
+    KbArticleWrite,
+    KbChange,
+    KbChangeFeed,
+    KbHit,
+    KbSearchResult,
+)
+from server.config import HubConfig
+from server.db import KbArticleRow, KbChangeRow, is_sqlite, make_engine, make_sessionmaker, utcnow
+from server.errors import ApiError, not_found, validation_error
+from server.push import Audience, EventBus
+
+log = logging.getLogger(__name__)
+
+_jieba_lock = threading.Lock()
+_jieba: Any = None
+_TOKEN = re.compile(r"[\w]+", re.UNICODE)
+_STOP = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "是",
+        "在",
+        "我",
+        "有",
+        "就",
+        "不",
+        "人",
+        "都",
+        "一",
+        "个",
+        "也",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "请问",
+        "怎么",
+        "如何",
+        "什么",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "or",
+        "is",
+        "are",
+        "for",
+        "in",
+        "on",
+    ]
+)
+MAX_QUERY = 200
+
+
+def _tokenizer() -> Any:
+    global _jieba
+    with _jieba_lock:
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tok = jieba.Tokenizer()
+            tok.initialize()
+            _jieba = tok
+        return _jieba
+
+
+def segment(value: str) -> list[str]:
+    """Search terms of ``value``: jieba's search-mode cut (long words plus their sub-words), lower-cased."""
+    terms: list[str] = []
+    for piece in _tokenizer().cut_for_search(value.lower()):
+        piece = piece.strip()
+        if piece and _TOKEN.fullmatch(piece):
+            terms.append(piece)
+    return terms
+
+
+def segmented(value: str) -> str:
+    return " ".join(segment(value))
+
+
+def query_terms(query: str) -> list[str]:
+    terms: list[str] = []
+    for term in segment(query[:MAX_QUERY]):
+        if term not in _STOP and term not in terms:
+            terms.append(term)
+    return terms[:12]
+
+
+# ============================================================================================== snippets
+def highlight(value: str, terms: Sequence[str], *, width: int | None = None) -> str:
+    """``value`` (or a window of ``width`` characters around the first, densest match) with the terms marked."""
+    if not terms:
+        return value[:width] if width else value
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)), re.IGNORECASE)
+    source = value
+    if width is not None and len(value) > width:
+        matches = [m.start() for m in pattern.finditer(value)]
+        if matches:
+            best, best_count = matches[0], 0
+            for start in matches:
+                count = sum(1 for m in matches if start <= m < start + width)
+                if count > best_count:
+                    best, best_count = start, count
+            begin = max(0, best - width // 4)
+        else:
+            begin = 0
+        source = value[begin : begin + width]
+        source = ("…" if begin > 0 else "") + source + ("…" if begin + width < len(value) else "")
+    return pattern.sub(lambda m: f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_END}", source)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown → readable one-line text for snippets."""
+    out = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    out = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", out)
+    out = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", out)
+    out = re.sub(r"^[#>\-*+\s]+|[*_`|]+", " ", out, flags=re.M)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+# ============================================================================================== service
+class KbService:
+    def __init__(self, bus: EventBus | None) -> None:
+        self.bus = bus
+
+    @staticmethod
+    def to_article(row: KbArticleRow) -> KbArticle:
+        return KbArticle(
+            id=row.id,
+            title=row.title,
+            body=row.body,
+            category=row.category,
+            tags=[str(t) for t in row.tags or []],
+            updated_at=row.updated_at,
+            version=row.version,
+            lang=row.lang,
+        )
+
+    @staticmethod
+    def validate(body: KbArticleWrite) -> KbArticleWrite:
+        errors: list[FieldError] = []
+        if not body.title.strip() or len(body.title) > 300:
+            errors.append(FieldError("title", "invalid", "1..300 characters"))
+        if len(body.body) > 200_000:
+            errors.append(FieldError("body", "too_long", "at most 200000 characters"))
+        if not body.category.strip() or len(body.category) > 64:
+            errors.append(FieldError("category", "invalid", "1..64 characters"))
+        if len(body.tags) > 30 or any(not t.strip() or len(t) > 40 for t in body.tags):
+            errors.append(FieldError("tags", "invalid", "at most 30 tags of 1..40 characters"))
+        if body.lang not in ("zh", "en"):
+            errors.append(FieldError("lang", "invalid_choice", "zh or en"))
+        if errors:
+            raise validation_error(errors)
+        return body
+
+    def _fill(self, row: KbArticleRow, body: KbArticleWrite) -> None:
+        row.title = body.title.strip()
+        row.body = body.body
+        row.category = body.category.strip()
+        row.tags = [t.strip() for t in body.tags]
+        row.lang = body.lang
+        row.title_seg = segmented(row.title)
+        row.body_seg = segmented(" ".join([plain_text(body.body), " ".join(row.tags), row.category]))
+
+    def upsert(
+        self, db: Session, body: KbArticleWrite, article_id: int | None = None, version: int | None = None
+    ) -> KbArticle:
+        self.validate(body)
+        now = utcnow()
+        if article_id is None:
+            row = KbArticleRow(version=1, updated_at=now, deleted=False)
+            self._fill(row, body)
+            db.add(row)
+        else:
+            found = db.get(KbArticleRow, article_id)
+            if found is None or found.deleted:
+                raise not_found("article")
+            row = found
+            if version is not None and version != row.version:
+                raise ApiError(
+                    409, ErrorCode.CONFLICT, "the article changed meanwhile", details={"current_version": row.version}
+                )
+            self._fill(row, body)
+            row.version += 1
+            row.updated_at = now
+        db.flush()
+        self._changed(db, row, "upsert")
+        return self.to_article(row)
+
+    def delete(self, db: Session, article_id: int) -> None:
+        row = db.get(KbArticleRow, article_id)
+        if row is None or row.deleted:
+            raise not_found("article")
+        row.deleted = True
+        row.version += 1
+        row.updated_at = utcnow()
+        db.flush()
+        self._changed(db, row, "delete")
+
+    def _changed(self, db: Session, row: KbArticleRow, change: str) -> None:
+        db.add(KbChangeRow(article_id=row.id, change=change, version=row.version, at=row.updated_at))
+        if self.bus is not None:
+            payload = KbChange(row.id, change, row.version, row.updated_at, row.title, row.category)
+            self.bus.emit(db, EventType.KB_ARTICLE, payload, Audience(everyone=True))
+
+    def get(self, db: Session, article_id: int) -> KbArticle:
+        row = db.get(KbArticleRow, article_id)
+        if row is None or row.deleted:
+            raise not_found("article")
+        return self.to_article(row)
+
+    def changes(self, db: Session, since: int, limit: int) -> KbChangeFeed:
+        rows = list(db.scalars(select(KbChangeRow).where(KbChangeRow.id > since).order_by(KbChangeRow.id).limit(limit)))
+        out: list[KbChange] = []
+        for r in rows:
+            art = db.get(KbArticleRow, r.article_id)
+            out.append(
+                KbChange(r.article_id, r.change, r.version, r.at, art.title if art else "", art.category if art else "")
+            )
+        return KbChangeFeed(out, rows[-1].id if rows else since)
+
+    # -- search ------------------------------------------------------------------------------------------
+    def search(
+        self, db: Session, query: str, *, category: str | None = None, limit: int = 20, offset: int = 0
+    ) -> KbSearchResult:
+        terms = query_terms(query)
+        if not terms:
+            return KbSearchResult(query, [], [], 0)
+        sqlite = is_sqlite(str(db.get_bind().engine.url))
+        ids_scores, total = (
+            self._search_sqlite(db, terms, category, limit, offset, all_terms=True)
+            if sqlite
+            else self._search_pg(db, terms, category, limit, offset, all_terms=True)
+        )
+        if total == 0 and len(terms) > 1:
+            ids_scores, total = (
+                self._search_sqlite(db, terms, category, limit, offset, all_terms=False)
+                if sqlite
+                else self._search_pg(db, terms, category, limit, offset, all_terms=False)
+            )
+        rows = {
+            r.id: r for r in db.scalars(select(KbArticleRow).where(KbArticleRow.id.in_([i for i, _ in ids_scores])))
+        }
+        hits = []
+        for art_id, score in ids_scores:
+            row = rows.get(art_id)
+            if row is None:
+                continue
+            hits.append(
+                KbHit(
+                    id=row.id,
+                    title=row.title,
+                    category=row.category,
+                    tags=[str(t) for t in row.tags or []],
+                    updated_at=row.updated_at,
+                    score=round(score, 4),
+                    snippet=highlight(plain_text(row.body), terms, width=120),
+                    title_highlighted=highlight(row.title, terms),
+                )
+            )
+        return KbSearchResult(query, terms, hits, total)
+
+    @staticmethod
+    def _search_sqlite(
+        db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
+    ) -> tuple[list[tuple[int, float]], int]:
+        match = (" AND " if all_terms else " OR ").join('"' + t.replace('"', '""') + '"' for t in terms)
+        where = "kb_fts MATCH :match AND a.deleted = 0"
+        params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
+        if category:
+            where += " AND a.category = :category"
+            params["category"] = category
+        rows = db.execute(
+            text(
+                "SELECT a.id, -bm25(kb_fts, 5.0, 1.0) AS score FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
+                f"WHERE {where} ORDER BY bm25(kb_fts, 5.0, 1.0) LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        ).all()
+        total = db.execute(
+            text(f"SELECT count(*) FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid WHERE {where}"),
+            params,
+        ).scalar_one()
+        return [(int(r[0]), float(r[1])) for r in rows], int(total)
+
+    @staticmethod
+    def _search_pg(
+        db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
+    ) -> tuple[list[tuple[int, float]], int]:
+        # to_tsquery with each term quoted as a lexeme: no operator injection from user input.
+        quoted = ["'" + t.replace("'", "''").replace("\\", "\\\\") + "'" for t in terms]
+        tsquery = (" & " if all_terms else " | ").join(quoted)
+        vector = "to_tsvector('simple'::regconfig, title_seg || ' ' || body_seg)"
+        where = f"{vector} @@ to_tsquery('simple'::regconfig, :q) AND NOT deleted"
+        params: dict[str, Any] = {"q": tsquery, "limit": limit, "offset": offset}
+        if category:
+            where += " AND category = :category"
+            params["category"] = category
+        rows = db.execute(
+            text(
+                f"SELECT id, ts_rank(setweight(to_tsvector('simple'::regconfig, title_seg), 'A') || "
+                f"setweight(to_tsvector('simple'::regconfig, body_seg), 'D'), to_tsquery('simple'::regconfig, :q)) "
+                f"AS score FROM kb_articles WHERE {where} ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        ).all()
+        total = db.execute(text(f"SELECT count(*) FROM kb_articles WHERE {where}"), params).scalar_one()
+        return [(int(r[0]), float(r[1])) for r in rows], int(total)
+
+    def suggest(self, db: Session, *, category: str | None, text_hint: str | None, limit: int = 5) -> list[KbHit]:
+        """Articles for an open ticket or call: by the ticket text (best terms) within its category, then category."""
+        hits: list[KbHit] = []
+        if text_hint:
+            hits = self.search(db, text_hint, category=category, limit=limit).hits
+            if len(hits) < limit:
+                extra = self.search(db, text_hint, limit=limit).hits
+                hits += [h for h in extra if h.id not in {x.id for x in hits}]
+        if len(hits) < limit and category:
+            rows = db.scalars(
+                select(KbArticleRow)
+                .where(KbArticleRow.category == category, KbArticleRow.deleted.is_(False))
+                .order_by(KbArticleRow.updated_at.desc())
+                .limit(limit)
+            )
+            for row in rows:
+                if row.id not in {h.id for h in hits}:
+                    hits.append(
+                        KbHit(
+                            row.id,
+                            row.title,
+                            row.category,
+                            [str(t) for t in row.tags or []],
+                            row.updated_at,
+                            0.0,
+                            plain_text(row.body)[:120],
+                            row.title,
+                        )
+                    )
+        return hits[:limit]
+
+    def categories(self, db: Session) -> list[tuple[str, int]]:
+        rows = db.execute(
+            select(KbArticleRow.category, func.count())
+            .where(KbArticleRow.deleted.is_(False))
+            .group_by(KbArticleRow.category)
+            .order_by(KbArticleRow.category)
+        ).all()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+
+# ============================================================================================== import
+def parse_markdown(path: Path, default_category: str) -> KbArticleWrite:
+    """A Markdown file, optionally with front matter (``---`` / ``title:``, ``category:``, ``tags: a, b`` /
+    ``---``); the title defaults to the first ``#`` heading, then the file name."""
+    raw = path.read_text(encoding="utf-8-sig")
+    meta: dict[str, str] = {}
+    body = raw
+    if raw.startswith("---"):
+        end = raw.find("\n---", 3)
+        if end != -1:
+            for line in raw[3:end].splitlines():
+                if ":" in line:
+                    key, value = line.split(":", 1)
+                    meta[key.strip().lower()] = value.strip()
+            body = raw[end + 4 :].lstrip("\n")
+    title = meta.get("title")
+    if not title:
+        heading = re.search(r"^#\s+(.+)$", body, flags=re.M)
+        title = heading.group(1).strip() if heading else path.stem
+    tags = [t.strip() for t in re.split(r"[,，、]", meta.get("tags", "")) if t.strip()]
+    return KbArticleWrite(title, body, meta.get("category", default_category), tags, meta.get("lang", "zh"))
+
+
+def parse_csv(data: str, default_category: str) -> list[KbArticleWrite]:
+    """CSV with a header: ``title``, ``body`` (required), ``category``, ``tags`` (separated by ``,`` ``，`` ``、`` or
+    ``|``), ``lang``."""
+    reader = csv.DictReader(io.StringIO(data))
+    if reader.fieldnames is None or not {"title", "body"} <= {f.strip().lower() for f in reader.fieldnames}:
+        raise ValueError("the CSV needs a header with at least the columns title and body")
+    out = []
+    for number, rec in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "") for k, v in rec.items()}
+        if not row.get("title", "").strip():
+            raise ValueError(f"line {number}: empty title")
+        tags = [t.strip() for t in re.split(r"[,，、|]", row.get("tags", "")) if t.strip()]
+        out.append(
+            KbArticleWrite(
+                row["title"].strip(),
+                row.get("body", ""),
+                row.get("category", "").strip() or default_category,
+                tags,
+                row.get("lang", "").strip() or "zh",
+            )
+        )
+    return out
+
+
+def collect(paths: Iterable[Path], default_category: str) -> list[KbArticleWrite]:
+    articles: list[KbArticleWrite] = []
+    for path in paths:
+        if path.is_dir():
+            articles += [parse_markdown(p, default_category) for p in sorted(path.rglob("*.md"))]
+        elif path.suffix.lower() == ".csv":
+            articles += parse_csv(path.read_text(encoding="utf-8-sig"), default_category)
+        elif path.suffix.lower() in (".md", ".markdown"):
+            articles.append(parse_markdown(path, default_category))
+        else:
+            raise ValueError(f"{path}: expected a .md file, a directory of them, or a .csv file")
+    return articles
+
+
+def import_articles(db: Session, articles: Sequence[KbArticleWrite], bus: EventBus | None = None) -> int:
+    """Insert or update (same title and category) articles; returns how many were written."""
+    service = KbService(bus)
+    count = 0
+    for art in articles:
+        KbService.validate(art)
+        existing = db.scalar(
+            select(KbArticleRow.id).where(
+                KbArticleRow.title == art.title.strip(),
+                KbArticleRow.category == art.category.strip(),
+                KbArticleRow.deleted.is_(False),
+            )
+        )
+        service.upsert(db, art, existing)
+        count += 1
+    return count
+
+
+def import_paths(config: HubConfig, paths: Sequence[Path], default_category: str) -> int:
+    articles = collect(paths, default_category)
+    engine = make_engine(config.database_url)
+    sessions = make_sessionmaker(engine)
+    # Events are written (and, on PostgreSQL, notified to running hubs) like any other change; clients that are
+    # connected to a SQLite hub get them on their next resume.
+    bus = EventBus(engine, sessions, "import-kb")
+    try:
+        with sessions() as db:
+            count = import_articles(db, articles, bus)
+            db.commit()
+            return count
+    finally:
+        engine.dispose()
