@@ -364,9 +364,18 @@ class Application(QObject):
                 saved = self.credentials.load(SecretKind.SIP_PASSWORD, f"{settings.user}@{settings.server}")
             except Exception:
                 log.info("no SIP password in the keyring; using the sign-in password")
-            engine.register(settings, saved or fallback)
+            # Settings the engine refuses come back as SipError; the registrar's answer arrives as an event.
+            engine.register(settings, saved or fallback).result(15)
 
-        self.runner.run(load_and_register, name="phone registration").failure(self._on_keyring_failed)
+        self.runner.run(load_and_register, name="phone registration").failure(self._on_phone_registration_failed)
+
+    def _on_phone_registration_failed(self, error: BaseException) -> None:
+        from sip.model import SipError, SipErrorKind
+        from ui.phone.texts import error_text
+
+        log.warning("phone registration could not start: %s", error)
+        kind = error.kind if isinstance(error, SipError) else SipErrorKind.OPERATION_FAILED
+        self.notifier.warning(error_text(kind), str(error))
 
     def _build_state(self) -> None:
         """Agent state (issue 6): the state bar over the shared hub connection, coupled to the softphone's ACD calls;
