@@ -22,6 +22,7 @@ import contextlib
 import json
 import random
 import resource
+import signal
 import statistics
 import sys
 import tempfile
@@ -293,7 +294,12 @@ def rss_mb(proc: HubProcess) -> float:
     return total / 1e6
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # run the ``finally`` below: stop the hubs and the database we started
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agents", type=int, default=5000)
     parser.add_argument("--team-size", type=int, default=100)
