@@ -425,13 +425,13 @@ def _coerce(info: SettingInfo, value: object) -> object:
 class PolicySource(Protocol):
     """A source of administrator policy (e.g. the Windows Group Policy registry key). Its values are always locked.
 
-    ``read()`` returns ``{section: {name: value}}`` with TOML-like values (str, int, float, bool, list of str) and must
-    not raise for missing keys (return ``{}``).
+    ``read()`` returns ``{section: {name: value}}`` with TOML-like values (str, int, float, bool, list of str), plus
+    optionally ``"locked": [keys]`` like a site file, and must not raise for missing keys (return ``{}``).
     """
 
     name: str
 
-    def read(self) -> Mapping[str, Mapping[str, object]]: ...
+    def read(self) -> Mapping[str, object]: ...
 
 
 class NoPolicy:
@@ -439,7 +439,7 @@ class NoPolicy:
 
     name = "policy registry"
 
-    def read(self) -> Mapping[str, Mapping[str, object]]:
+    def read(self) -> Mapping[str, object]:
         return {}
 
 
@@ -447,27 +447,36 @@ class WindowsRegistryPolicy:
     """Reads ``HKLM\\SOFTWARE\\Policies\\AgentDesk\\<section>`` values (REG_SZ, REG_DWORD, REG_MULTI_SZ).
 
     A REG_DWORD maps to an integer (or a boolean when the schema says boolean, handled by the caller), REG_MULTI_SZ to
-    an array of strings. Only usable on Windows; elsewhere it reads nothing.
+    an array of strings. The value ``locked`` directly under the key (REG_SZ ``"sip.transport, audio.*"`` or
+    REG_MULTI_SZ; the MSI's ``LOCKED_KEYS`` property) locks further keys, e.g. ones set by the site file in
+    ``%ProgramData%``. Only usable on Windows; elsewhere it reads nothing. ``registry`` is a ``winreg``-compatible
+    module (tests pass a fake one: the registry is an OS boundary).
     """
 
     name = "policy registry"
     KEY = r"SOFTWARE\Policies\AgentDesk"
 
-    def __init__(self, platform: str = sys.platform) -> None:
+    def __init__(self, platform: str = sys.platform, registry: Any = None) -> None:
         self.platform = platform
+        self._registry = registry
 
-    def read(self) -> Mapping[str, Mapping[str, object]]:
+    def read(self) -> Mapping[str, object]:
         if self.platform != "win32":
             return {}
         # importlib keeps mypy (checking on Linux, where typeshed hides winreg) from calling this unreachable.
-        winreg: Any = importlib.import_module("winreg")
+        winreg: Any = self._registry or importlib.import_module("winreg")
 
-        result: dict[str, dict[str, object]] = {}
+        result: dict[str, Any] = {}
         try:
             root = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, self.KEY)
         except OSError:
             return {}
         with root:
+            locked = self._values(winreg, root).get("locked")
+            if isinstance(locked, str):
+                locked = [k for k in locked.replace(";", ",").replace(" ", ",").split(",") if k]
+            if isinstance(locked, list):
+                result["locked"] = [str(k).strip() for k in locked if str(k).strip()]
             index = 0
             while True:
                 try:
@@ -475,18 +484,21 @@ class WindowsRegistryPolicy:
                 except OSError:
                     break
                 index += 1
-                values: dict[str, object] = {}
                 with winreg.OpenKey(root, section) as sub:
-                    vindex = 0
-                    while True:
-                        try:
-                            name, value, _kind = winreg.EnumValue(sub, vindex)
-                        except OSError:
-                            break
-                        vindex += 1
-                        values[name] = value
-                result[section] = values
+                    result[section] = self._values(winreg, sub)
         return result
+
+    @staticmethod
+    def _values(winreg: Any, key: Any) -> dict[str, object]:
+        values: dict[str, object] = {}
+        index = 0
+        while True:
+            try:
+                name, value, _kind = winreg.EnumValue(key, index)
+            except OSError:
+                return values
+            index += 1
+            values[name] = value
 
 
 def default_policy_source() -> PolicySource:

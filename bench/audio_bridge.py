@@ -18,16 +18,19 @@ bridge costs compared with a softphone that has its own sound devices.
 **Glitches**: the bridge's own counters over the measured call (underruns, overruns, drift corrections, device
 xruns), after call set-up.
 
-**CPU**: user + system time of the agent process and of the baresip in the same call over the measured window,
-as % of one core.
+**CPU**: user + system time of the agent process (the app's own SIP engine, ``sip.engine.SipEngine``, with the
+bridge as its ``CallAudio``: ``tests/helpers/bridged_softphone_driver.py``) and of the baresip in the same call over
+the measured window, as % of one core.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,11 +41,14 @@ from typing import Any
 import numpy as np
 import psutil
 
+from tests.helpers.agent import AgentProcess
 from tests.helpers.audio_agent_client import AudioAgent, agent_env
 from tests.helpers.baresip import Baresip
 from tests.helpers.kamailio import Lab, start_lab
+from tests.helpers.process import ProcessError
 from tests.helpers.pulse import PulseServer, Samples
 
+ROOT = Path(__file__).resolve().parents[1]
 RATE = 16000
 CHIRP_S = 0.4
 PERIOD_S = 2.0
@@ -155,6 +161,45 @@ def baresip_on(pcm: str, user: str, lab: Lab, logs: Path, home: Path, answer: st
     return peer
 
 
+def start_bridged_softphone(server: PulseServer, log_dir: Path, mic: str, speaker: str) -> AgentProcess:
+    """``tests/helpers/bridged_softphone_driver.py``: the app's SIP engine with the bridge, in its own process."""
+    env = agent_env(server.env())
+    env["PYTHONPATH"] = str(ROOT)
+    argv = [sys.executable, "-m", "tests.helpers.bridged_softphone_driver", "--log", str(log_dir / "softphone.log")]
+    argv += ["--microphone", mic, "--speaker", speaker]
+    stderr = (log_dir / "softphone.stderr").open("ab")
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1
+    )
+    stderr.close()
+    agent = AgentProcess(proc, log_dir / "softphone.log", None)
+    agent.wait_for(lambda e: bool(e.get("ready")), 30, kind="ready")
+    return agent
+
+
+class _Stopper:
+    """``contextlib.closing`` adapter: stop an already started baresip on exit."""
+
+    def __init__(self, peer: Baresip) -> None:
+        self.peer = peer
+
+    def close(self) -> None:
+        self.peer.stop()
+
+
+def started_baresip(pcm: str, user: str, lab: Lab, logs: Path, home: Path, answer: str) -> Baresip:
+    """A started baresip; retried because its TLS listener takes the port after the one it was given, which
+    another program on a busy machine may hold."""
+    for attempt in range(5):
+        peer = baresip_on(pcm, user, lab, logs, home / str(attempt), answer)
+        try:
+            return peer.start()
+        except ProcessError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
 def cpu_seconds(proc: psutil.Process) -> float:
     times = proc.cpu_times()
     return float(times.user + times.system)
@@ -204,9 +249,9 @@ def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
 
         # 1. Baseline: both ends native (baresip ↔ baresip).
         logs = work / "logs"
-        native_agent = baresip_on("agentnative_dev", "1001", lab, logs, work / "b1", answer="auto")
-        customer = baresip_on("customer_dev", "alice", lab, logs, work / "b2", answer="manual")
-        with native_agent, customer:
+        native_agent = started_baresip("agentnative_dev", "1001", lab, logs, work / "b1", answer="auto")
+        customer = started_baresip("customer_dev", "alice", lab, logs, work / "b2", answer="manual")
+        with contextlib.closing(_Stopper(native_agent)), contextlib.closing(_Stopper(customer)):
             native_agent.wait_registered()
             customer.wait_registered()
             customer.dial("1001")
@@ -216,45 +261,27 @@ def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
             customer.hangup()
         results["baseline_ms"] = {"uplink": base_up, "downlink": base_down}
 
-        # 2. The agent with the bridge.
-        agent = AudioAgent(
-            [
-                "--mode",
-                "sip",
-                "--microphone",
-                up.mic,
-                "--speaker",
-                down.out,
-                "--registrar",
-                f"{lab.host}:{lab.udp_port}",
-                "--domain",
-                lab.domain,
-                "--user",
-                "1001",
-                "--password",
-                lab.password("1001"),
-                *tuning,
-            ],
-            agent_env(server.env()),
-            work / "logs" / "agent.log",
-            timeout=60,
-        )
-        customer = baresip_on("customer_dev", "alice", lab, logs, work / "b3", answer="manual")
+        # 2. The agent: the production softphone engine (sip.engine.SipEngine) with the bridge.
+        agent = start_bridged_softphone(server, work / "logs", up.mic, down.out)
+        customer = started_baresip("customer_dev", "alice", lab, logs, work / "b3", answer="manual")
         try:
-            agent.wait_state(lambda s: s["registered"], timeout=15, what="agent registered")
-            with customer:
+            agent.register_to(lab, "1001", transport="udp")
+            agent.wait_registered()
+            with contextlib.closing(_Stopper(customer)):
                 customer.wait_registered()
                 customer.dial("1001")
+                call = agent.wait_event("IncomingCall", timeout=15)["call"]
+                agent.command("answer", call_id=call["call_id"])
                 customer.wait_event("CALL_ESTABLISHED", timeout=15)
                 time.sleep(3.0)
-                agent.cmd("reset_stats")
+                agent.command("audio_reset_stats")
                 agent_proc = psutil.Process(agent.proc.pid)
                 customer_proc = psutil.Process(customer.process.pid)
                 cpu0 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
                 up_ms, down_ms = measure(server, up, down, duration)
                 cpu1 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
-                stats = agent.cmd("stats")
-                depths = agent.cmd("depths", seconds=2.0)
+                stats = agent.command("audio_stats")
+                depths = agent.command("audio_depths", seconds=2.0, timeout=10)
                 customer.hangup()
         finally:
             agent.quit()

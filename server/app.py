@@ -42,6 +42,7 @@ class HubStatus:
     instance: str
     database: str
     connections: int
+    update_url: str = ""  # the site's download page for clients older than min_client_version
 
 
 class BodyLimitMiddleware:
@@ -260,6 +261,7 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
             instance=ctx.instance_id,
             database="sqlite" if is_sqlite(config.database_url) else "postgresql",
             connections=len(ctx.bus.hub),
+            update_url=config.update_url,
         )
 
     for module in (auth, agents, tickets, kb, health_check):

@@ -36,6 +36,8 @@ class HubConfig:
     offline_grace_s: float = 120.0  # default per team; forced sign-out no earlier than this after going offline
     sweep_interval_s: float = 5.0
     min_client_version: str = MIN_CLIENT_VERSION
+    #: Where the site publishes the current client (shown by clients older than ``min_client_version``).
+    update_url: str = ""
     log_level: str = "info"
     #: Development/test only: allows heartbeat and grace below the production minimums.
     allow_short_timers: bool = False

@@ -126,7 +126,7 @@ class _LogWriter(pj.LogWriter):  # type: ignore[misc]  # SWIG class, untyped
             if _MSG_LOG.match(msg.lstrip()):
                 # On when the engine's switch is on, or when the "sip.trace" logger is opened to DEBUG
                 # (app/logs.py's runtime switch): then format and log the message, credentials redacted.
-                if self._engine.sip_trace or tracelog.isEnabledFor(logging.DEBUG):
+                if self._engine.sip_trace or logging.NOTSET < tracelog.level <= logging.DEBUG:
                     tracelog.info("%s", redact(msg))
                 return
             level = int(entry.level)

@@ -24,18 +24,20 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from app import version_policy
 from app.bridge import BackgroundRunner
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
 from app.crash import CrashHandler, CrashReport, diagnostics_text
 from app.credentials import CredentialError, CredentialStore, SecretKind
+from app.diagnostics import DiagnosticsInput
 from app.logs import LogSetup, setup_logging
 from app.signin import (
     HubNotConfigured,
@@ -46,22 +48,27 @@ from app.signin import (
     SignInService,
     validate_request,
 )
+from app.version_policy import UpdateRequired
 from ui.about import AboutDialog, component_versions
 from ui.crash_dialog import CrashReporter
 from ui.i18n import Translations
 from ui.login import LoginDialog
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, MenuName
 from ui.notify import Notifier
 from ui.qt_version import unsupported_qt_message
 from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
 from ui.resources import read_text, resource_path
 from ui.settings import SettingsDialog
+from ui.support.update_required import UpdateRequiredDialog
 from ui.tray import TrayIcon
 
 if TYPE_CHECKING:
     from sip.engine import SipEngine
     from ui.phone.controller import PhoneController
     from vpn_check.audio import AudioProbe  # imports numpy: only when the health area is built
+
+VersionCheck = Callable[[str, str, float], UpdateRequired | None]
+"""Asks the hub whether this client is too old (``app.version_policy.fetch``); runs on the background runner."""
 
 log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
 
@@ -81,7 +88,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--report-startup", action="store_true", help="print a JSON line when the window is painted")
     parser.add_argument("--exit-after-paint", action="store_true", help="quit once the main window is painted")
     parser.add_argument("--screenshot", type=Path, help="save the painted main window to this PNG, then quit")
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--version", action="store_true", help="print the versions (app, Qt, pjsip) and exit")
+    # Answered by ui.commands.dispatch before this parser runs; listed here for --help.
+    parser.add_argument("--self-test", action="store_true", help="check this installation headless and exit (--json)")
+    parser.add_argument("--json", action="store_true", help="with --self-test: print the report as JSON")
+    parser.add_argument("--diagnostics", metavar="FILE", help="write a diagnostics bundle (zip) for IT and exit")
     return parser.parse_args(argv)
 
 
@@ -104,6 +115,7 @@ class Application(QObject):
         *,
         sign_in_service: SignInService | None = None,
         credentials: CredentialStore | None = None,
+        version_check: VersionCheck | None = None,
         defer_areas: bool = False,
     ) -> None:
         super().__init__()
@@ -167,6 +179,9 @@ class Application(QObject):
         self.settings_dialog: SettingsDialog | None = None
         self._connect_shell()
 
+        self._signed_in_names: list[str] = []
+        self._version_check = version_check
+        self._build_support()
         # -- the areas: built at once (tests), or, for a real start, right after the window is first painted so the
         # agent sees the window while the heavier areas (SIP engine, hub connection, health) load
         self._defer_areas = defer_areas
@@ -196,6 +211,7 @@ class Application(QObject):
         self._build_tickets_and_knowledge()
         self._build_audio()
         self._build_phone()
+        self._build_state()
 
     def _build_audio(self) -> None:
         """The headset audio bridge (issue 4): device engine, its settings page and status indicator. The engine
@@ -229,6 +245,53 @@ class Application(QObject):
         self.health = HealthController(service, self.window, gate_required=bool(config.sip.server))
         self.window.set_health_panel(self.health.panel)
         self.window.add_status_indicator(self.health.indicator)
+
+    def _build_support(self) -> None:
+        """Help → Save diagnostics bundle (a zip for IT; ``app.diagnostics`` masks secrets and personal data)."""
+        from ui.support.diagnostics import DiagnosticsSaver
+
+        self.diagnostics_saver = DiagnosticsSaver(self.window, self.runner, self._diagnostics_input, self.logs.redactor)
+        self.window.menu(MenuName.HELP).insertAction(self.window.action_about, self.diagnostics_saver.action)
+        # Version policy: the hub announces the oldest client it accepts (no self-updater: IT upgrades the fleet).
+        self.update_dialog: UpdateRequiredDialog | None = None
+        self.blocked_by_version_policy = False
+        # ``main()`` passes version_policy.fetch; tests that build an Application leave it out (no network).
+        hub = self.config_store.config.hub
+        if self._version_check is not None:
+            self.runner.run(
+                self._version_check, hub.url, hub.ca_file, hub.connect_timeout, name="version policy"
+            ).success(self._on_version_policy_checked).failure(self._on_version_policy_failed)
+
+    def _on_version_policy_checked(self, required: UpdateRequired | None) -> None:
+        if required is None or self._shut_down:
+            return
+        log.warning("this client (%s) is older than the hub's minimum %s", required.current, required.minimum)
+        self.update_dialog = UpdateRequiredDialog(required.current, required.minimum, required.update_url, self.window)
+        self.update_dialog.finished.connect(self._on_update_dialog_finished)
+        self.update_dialog.open()
+
+    @Slot()
+    def _on_update_dialog_finished(self) -> None:
+        """Blocking: there is no working with a client the hub refuses, whichever button closed the dialog."""
+        log.info("quitting: this client must be updated first")
+        self.blocked_by_version_policy = True
+        self.qapp.quit()
+
+    def _on_version_policy_failed(self, error: BaseException) -> None:
+        log.info("version policy not checked (hub not reachable yet): %s", error)
+
+    def _diagnostics_input(self) -> DiagnosticsInput:
+        """What the diagnostics bundle contains (runs on the background runner: reads only thread-safe state)."""
+        from app import diagnostics
+
+        return diagnostics.collect_input(
+            loaded=self.config_store.loaded,
+            log_dir=self.logs.log_file.parent if self.logs.log_file else None,
+            ring_lines=self.logs.ring.lines(),
+            versions=component_versions(),
+            call_entries=diagnostics.read_call_history(diagnostics.default_call_history_file()),
+            names=self._signed_in_names,
+        )
 
     def _build_phone(self) -> None:
         """The softphone (issue 3): the SIP engine on its own thread, its Qt bridge, the phone panel. Registers after
@@ -292,9 +355,44 @@ class Application(QObject):
                 saved = self.credentials.load(SecretKind.SIP_PASSWORD, f"{settings.user}@{settings.server}")
             except Exception:
                 log.info("no SIP password in the keyring; using the sign-in password")
-            engine.register(settings, saved or fallback)
+            # Settings the engine refuses come back as SipError; the registrar's answer arrives as an event.
+            engine.register(settings, saved or fallback).result(15)
 
-        self.runner.run(load_and_register, name="phone registration").failure(self._on_keyring_failed)
+        self.runner.run(load_and_register, name="phone registration").failure(self._on_phone_registration_failed)
+
+    def _on_phone_registration_failed(self, error: BaseException) -> None:
+        from sip.model import SipError, SipErrorKind
+        from ui.phone.texts import error_text
+
+        log.warning("phone registration could not start: %s", error)
+        kind = error.kind if isinstance(error, SipError) else SipErrorKind.OPERATION_FAILED
+        self.notifier.warning(error_text(kind), str(error))
+
+    def _build_state(self) -> None:
+        """Agent state (issue 6): the state bar over the shared hub connection, coupled to the softphone's ACD calls;
+        supervisor mode (live team board, commands, metrics) as a tab for supervisors once they are signed in."""
+        from ui.state.area import StateArea
+
+        self.state_area = StateArea(
+            self.sync_engine,
+            self.sync_bridge,
+            window=self.window,
+            set_status=self.tray.set_status if self.tray is not None else None,
+            set_icon=self.tray.setIcon if self.tray is not None else None,
+            notify=self.notifier.info,
+            sip=self.sip_engine,
+            phone_bridge=self.phone_bridge if self.sip_engine is not None else None,
+            # The audio layer's auto-answer guard (issue 4): False while the configured headset is absent.
+            headset_present=self.audio_engine.auto_answer_allowed,
+            chinese=_reason_labels_in_chinese(self.config_store.config.ui.language),
+            parent=self,
+        )
+        self.window.set_state_bar(self.state_area.bar)
+        self.state_area.supervisor_panel_ready.connect(self._on_state_supervisor_panel_ready)
+
+    @Slot(QWidget)
+    def _on_state_supervisor_panel_ready(self, panel: QWidget) -> None:
+        self.window.add_center_tab(panel)
 
     def _build_tickets_and_knowledge(self) -> None:
         """The hub connection (issue 7: ``app/sync``, shared with the state area), the 工单 panel and the knowledge
@@ -388,16 +486,23 @@ class Application(QObject):
     def _on_first_paint(self) -> None:
         self.window.removeEventFilter(self)
         if self.args.report_startup:
-            print(json.dumps({"event": "painted", "time": time.time(), "rss_bytes": _rss_bytes()}), flush=True)
+            print(json.dumps(_startup_event("painted")), flush=True)
         if not self._areas_built:
             self._build_areas_once()
             if self.args.report_startup:
-                print(json.dumps({"event": "ready", "time": time.time(), "rss_bytes": _rss_bytes()}), flush=True)
+                print(json.dumps(_startup_event("ready")), flush=True)
         if self.args.screenshot:
-            self.args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            self.window.grab().save(str(self.args.screenshot))
-        if self.args.exit_after_paint or self.args.screenshot:
+            # After the panels just built have been laid out and painted (posted events run before this timer).
+            QTimer.singleShot(200, self._take_screenshot)
+        elif self.args.exit_after_paint:
             self.qapp.quit()
+
+    @Slot()
+    def _take_screenshot(self) -> None:
+        assert self.args.screenshot is not None
+        self.args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+        self.window.grab().save(str(self.args.screenshot))
+        self.qapp.quit()
 
     @Slot()
     def _on_app_about_to_quit(self) -> None:
@@ -572,6 +677,7 @@ class Application(QObject):
 
     def _on_signed_in(self, request: SignInRequest, signed: SignedIn) -> None:
         log.info("signed in as %s", signed.user)
+        self._signed_in_names = [signed.user, signed.display_name]  # masked in diagnostics bundles
         self.qsettings.setValue("login/user", request.user)
         self.runner.run(self._remember_password, request, request.remember, name="keyring store").failure(
             self._on_keyring_failed
@@ -599,6 +705,11 @@ class Application(QObject):
             self.sip_engine.unregister()
 
 
+def _reason_labels_in_chinese(language: Language) -> bool | None:
+    """Reason labels come from the hub in both languages; None follows the system locale."""
+    return None if language is Language.SYSTEM else language is Language.ZH_CN
+
+
 def _health_audio_probe() -> AudioProbe:
     """The health check's audio probe: the softphone's own device layer (sip/audio), so the gate tests the devices
     and streams calls will use, on every platform."""
@@ -608,8 +719,18 @@ def _health_audio_probe() -> AudioProbe:
     return DeviceBackendProbe(default_backend())
 
 
+def _startup_event(event: str) -> dict[str, object]:
+    """A ``--report-startup`` line: wall-clock time, CPU seconds used so far (all threads) and RSS."""
+    return {"event": event, "time": time.time(), "cpu_seconds": time.process_time(), "rss_bytes": _rss_bytes()}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the client; returns the process exit code."""
+    from ui.commands import dispatch  # --version, --self-test, --diagnostics: answer and exit, no window
+
+    handled = dispatch(sys.argv[1:] if argv is None else argv)
+    if handled is not None:
+        return handled
     args = parse_args(argv)
     if args.version:
         from app.version import __version__
@@ -620,7 +741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 3
-    return Application(args, defer_areas=True).run()
+    return Application(args, defer_areas=True, version_check=version_policy.fetch).run()
 
 
 if __name__ == "__main__":

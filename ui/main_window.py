@@ -94,6 +94,7 @@ class EmptyPanel(QWidget):
             label.setAlignment(Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignCenter)
         if horizontal:
             layout.setContentsMargins(4, 2, 4, 2)
+            self._text.setWordWrap(False)  # one line in the toolbar
         else:
             layout.addStretch(1)
         layout.addWidget(self._title)

@@ -135,7 +135,9 @@ class VoicePathCheck:
     def _mtu(self, ctx: Context, ip: str, port: int) -> CheckResult:
         cfg, t = ctx.config, ctx.config.thresholds
         if cfg.sip_transport is SipTransport.UDP:
-            est = sipprobe.udp_path_mtu(ip, port, domain=cfg.sip_domain or cfg.sip_host)
+            est = sipprobe.udp_path_mtu(
+                ip, port, domain=cfg.sip_domain or cfg.sip_host, timeout_s=max(0.3, cfg.options_timeout_s / 2)
+            )
         else:
             # TCP segments to the MSS, so only the kernel's figure matters (for RTP, which stays on UDP).
             est = sipprobe.udp_path_mtu(ip, port, sizes=())

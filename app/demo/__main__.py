@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.demo.health import HealthDemoSettings
 from app.demo.orchestrator import ROOT, Demo, DemoError, DemoService, VirtualDisplay
 
 
@@ -24,6 +25,7 @@ def services(*, headless: bool) -> list[DemoService]:
     if headless:
         result.append(VirtualDisplay())
     result += softphone_services()
+    result.append(HealthDemoSettings())  # issue 8: no VPN or approved headset on a demo machine
     return result
 
 

@@ -17,31 +17,19 @@ from typing import TypeVar
 
 from app.protocol import AgentState, Role, TeamPolicy, UserInfo, WrapUpPolicy
 from app.state.controller import Notice, StateController, StateView
-from app.state.hub_link import STATE_EVENT_TYPES, HubStateLink, StateSync
+from app.state.hub_link import STATE_EVENT_TYPES, HubStateLink, StateSync, route_sync_event
 from app.state.loop import LoopThread
 from app.state.model import AgentEvent, RefusalKind
 from app.state.supervisor import BoardNotice, SupervisorBoard
 from app.sync.crypto import MemorySecretStore, SecretStore
 from app.sync.engine import SyncConfig, SyncEngine
-from app.sync.errors import SyncErrorKind
-from app.sync.events import ConnectionChanged, ConnectionState, HubEvent, SessionEnded, SyncEvent
+from app.sync.events import ConnectionState, HubEvent, SyncEvent
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 #: A team policy to start with until the hub's arrives (no reasons: nothing can be picked before it does).
 PLACEHOLDER_TEAM = TeamPolicy(team_id=0, team_name="", reasons=[], wrap_up=WrapUpPolicy())
-
-
-def route_sync_event(sync: StateSync, event: SyncEvent) -> None:
-    """What the state area does with the sync engine's connection events (the app calls this on its GUI thread)."""
-    if isinstance(event, ConnectionChanged):
-        if event.state is ConnectionState.ONLINE:
-            sync.on_online()
-        elif event.state in (ConnectionState.OFFLINE, ConnectionState.CONNECTING):
-            sync.on_offline()
-    elif isinstance(event, SessionEnded) and event.kind is SyncErrorKind.SESSION_TAKEN_OVER:
-        sync.on_session_replaced()
 
 
 class HeadlessStateClient:

@@ -34,6 +34,8 @@ from app.state.controller import StateController
 from app.state.model import RefusalKind
 from app.state.ports import Scheduler, StateReply
 from app.state.supervisor import SupervisorBoard
+from app.sync.errors import SyncErrorKind
+from app.sync.events import ConnectionChanged, ConnectionState, SessionEnded, SyncEvent
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +249,10 @@ class StateSync:
         return self._controller
 
     @property
+    def agent_id(self) -> int:
+        return self._agent_id
+
+    @property
     def board(self) -> SupervisorBoard | None:
         return self._board
 
@@ -325,3 +331,14 @@ STATE_EVENT_TYPES = (
     EventType.BROADCAST.value,
     EventType.POLICY_UPDATED.value,
 )
+
+
+def route_sync_event(sync: StateSync, event: SyncEvent) -> None:
+    """What the state area does with the sync engine's connection events (on the controller's thread)."""
+    if isinstance(event, ConnectionChanged):
+        if event.state is ConnectionState.ONLINE:
+            sync.on_online()
+        elif event.state in (ConnectionState.OFFLINE, ConnectionState.CONNECTING):
+            sync.on_offline()
+    elif isinstance(event, SessionEnded) and event.kind is SyncErrorKind.SESSION_TAKEN_OVER:
+        sync.on_session_replaced()

@@ -97,9 +97,11 @@ class SoftphoneStateLink:
     def on_sip_event(self, event: object) -> None:
         """Give this to the SIP engine as (part of) its ``on_event``. Runs on the SIP thread: only posts."""
         if isinstance(event, IncomingCall | CallUpdated | CallEnded):
-            self._post(lambda: self._dispatch(event))
+            self._post(lambda: self.dispatch(event))
 
-    def _dispatch(self, event: object) -> None:
+    def dispatch(self, event: object) -> None:
+        """Apply one SIP event, on the controller's thread (the app calls it from the phone bridge's GUI-thread
+        signals; ``on_sip_event`` posts here)."""
         coupling = self._coupling
         if coupling is None:
             return

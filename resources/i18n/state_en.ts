@@ -1,6 +1,13 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
+    <name>StateArea</name>
+    <message>
+        <source>%1 — AgentDesk</source>
+        <translation>%1 — AgentDesk</translation>
+    </message>
+</context>
+<context>
     <name>StateBar</name>
     <message>
         <source>Time in this state</source>

@@ -45,7 +45,7 @@ def build_router(ctx: HubContext) -> APIRouter:
                 426,
                 ErrorCode.CLIENT_TOO_OLD,
                 "this client version is no longer supported; please upgrade",
-                details={"min_client_version": ctx.config.min_client_version},
+                details={"min_client_version": ctx.config.min_client_version, "update_url": ctx.config.update_url},
             )
         outcome = ctx.auth.login(db, body.username, body.password, body.client_kind, body.device, body.client_version)
         if outcome.replaced_sessions:

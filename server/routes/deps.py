@@ -57,7 +57,7 @@ def principal_dependency(ctx: HubContext) -> Callable[..., Principal]:
                 426,
                 ErrorCode.CLIENT_TOO_OLD,
                 "this client version is no longer supported; please upgrade",
-                details={"min_client_version": ctx.config.min_client_version},
+                details={"min_client_version": ctx.config.min_client_version, "update_url": ctx.config.update_url},
             )
         with ctx.read_sessions() as db:
             return ctx.auth.authenticate(db, creds.credentials)

@@ -67,7 +67,8 @@ def load(name: str) -> bytes:
     """The raw 16 kHz mono int16 PCM of a bundled sound."""
     if name not in NAMES:
         raise KeyError(name)
-    data = importlib.resources.files("resources").joinpath("sounds", f"{name}.wav").read_bytes()
+    # One part per joinpath(): a frozen (PyInstaller) build on Python 3.11 accepts only one (MultiplexedPath).
+    data = importlib.resources.files("resources").joinpath("sounds").joinpath(f"{name}.wav").read_bytes()
     with wave.open(io.BytesIO(data), "rb") as w:
         if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (SAMPLE_RATE, 1, 2):
             raise ValueError(f"{name}.wav is not 16 kHz mono 16-bit")

@@ -33,6 +33,18 @@ from tests.helpers.process import ManagedProcess, ProcessError
 MODULE_PATH = "/usr/lib/baresip/modules"
 
 
+def _free_pair(host: str) -> int:
+    """A port free for UDP and TCP whose successor is free for TCP too: baresip puts its TLS listener there."""
+    while True:
+        port = free_port("both", host)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tls:
+            try:
+                tls.bind((host, port + 1))
+            except OSError:
+                continue
+        return port
+
+
 @dataclass
 class BaresipEvent:
     type: str
@@ -82,7 +94,7 @@ class Baresip:
         module_lines = "\n".join(f"module {m}" for m in modules)
         (home / "config").write_text(
             f"""poll_method epoll
-sip_listen {host}:{free_port("both", host)}
+sip_listen {host}:{_free_pair(host)}
 sip_trans_def udp
 net_interface {host}
 audio_player alsa,null

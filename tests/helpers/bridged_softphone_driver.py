@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -27,6 +28,8 @@ from tests.helpers.agent_driver import _jsonable, dispatch, emit, on_event
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--priority", action="append", default=[])
+    parser.add_argument("--microphone")
+    parser.add_argument("--speaker")
     parser.add_argument("--log", type=Path)
     args = parser.parse_args()
     logging.basicConfig(
@@ -58,6 +61,16 @@ def main() -> int:
                 }
             elif cmd == "audio_stats":
                 result = dataclasses.asdict(audio_engine.stats())
+            elif cmd == "audio_reset_stats":
+                audio_engine.reset_stats()
+                result = None
+            elif cmd == "audio_depths":
+                samples = []
+                end = time.monotonic() + float(a.get("seconds", 2.0))
+                while time.monotonic() < end:
+                    samples.append(audio_engine.queue_depths())
+                    time.sleep(0.005)
+                result = samples
             else:
                 result = dispatch(engine, cast(WavCallAudio, audio), cmd, a)
             emit({"reply": req_id, "ok": True, "result": _jsonable(result)})

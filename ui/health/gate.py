@@ -210,11 +210,13 @@ class PreShiftGateDialog(QDialog):
             )
             item.setForeground(0, QBrush(STATUS_COLOURS[result.status]))
             item.setData(0, Qt.ItemDataRole.UserRole, result.check.value)
-            for advice in result.advice:
-                child = QTreeWidgetItem(["", self._texts.advice(advice)])
-                child.setFirstColumnSpanned(False)
-                item.addChild(child)
             self.results.addTopLevelItem(item)
+            for advice in result.advice:
+                child = QTreeWidgetItem(["→ " + self._texts.advice(advice)])
+                child.setToolTip(0, self._texts.advice(advice))
+                item.addChild(child)
+                # Advice is a sentence: give it the whole row (and wrap it) instead of one narrow column.
+                child.setFirstColumnSpanned(True)
             if result.status in (Status.WARN, Status.FAIL):
                 item.setExpanded(True)
         if report.blocks_sign_in and self._blocking:

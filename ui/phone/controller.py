@@ -128,6 +128,7 @@ class PhoneController(QObject):
         p.transfer_requested.connect(self._on_panel_transfer_requested)
         p.conference_requested.connect(self._on_panel_conference_requested)
         p.quality_details_requested.connect(self._on_panel_quality_details_requested)
+        p.history_view.clicked.connect(self._on_history_view_clicked)
         self.toast.answer_requested.connect(self._on_answer_requested)
         self.toast.reject_requested.connect(self._on_reject_requested)
         self._shortcuts: list[QShortcut] = []
@@ -262,6 +263,12 @@ class PhoneController(QObject):
         sample, issues = self.panel.quality_of_current()
         self.quality_dialog.show_sample(sample, issues)
         self.quality_dialog.open()
+
+    @Slot()
+    def _on_history_view_clicked(self) -> None:
+        # The agent has looked at the history: missed calls are no longer "new".
+        if self.history is not None and self.history.missed_count():
+            self.mark_missed_seen()
 
     # shortcuts
     @Slot()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -90,7 +90,6 @@ class StateBar(QWidget):
         self.state_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.time_label = QLabel(self)
         self.time_label.setObjectName("timeInState")
-        self.time_label.setToolTip(self.tr("Time in this state"))
         self.pending_label = QLabel(self)
         self.pending_label.setObjectName("pendingLabel")
         self.next_label = QLabel(self)
@@ -101,17 +100,16 @@ class StateBar(QWidget):
 
         self.next_combo = QComboBox(self)
         self.next_combo.setObjectName("nextStateCombo")
-        self.next_combo.setToolTip(self.tr("What to do after this call"))
         self.next_combo.activated.connect(self._on_next_combo_activated)
 
-        self.ready_action = self._action(self.tr("Ready"), HOTKEYS["ready"], self._on_ready_triggered)
-        self.sign_action = self._action(self.tr("Sign in"), HOTKEYS["sign"], self._on_sign_triggered)
-        self.end_wrap_action = self._action(self.tr("End wrap-up"), HOTKEYS["end_wrap_up"], self._on_end_wrap_triggered)
-        self.extend_action = self._action(self.tr("Extend wrap-up"), None, self._on_extend_triggered)
+        self.ready_action = self._action(HOTKEYS["ready"], self._on_ready_triggered)
+        self.sign_action = self._action(HOTKEYS["sign"], self._on_sign_triggered)
+        self.end_wrap_action = self._action(HOTKEYS["end_wrap_up"], self._on_end_wrap_triggered)
+        self.extend_action = self._action(None, self._on_extend_triggered)
         self.busy_menu = QMenu(self)
         self.break_menu = QMenu(self)
-        self.busy_button = self._menu_button(self.tr("Not ready"), self.busy_menu, HOTKEYS["busy"], "busyButton")
-        self.break_button = self._menu_button(self.tr("Break"), self.break_menu, HOTKEYS["break"], "breakButton")
+        self.busy_button = self._menu_button(self.busy_menu, HOTKEYS["busy"], "busyButton")
+        self.break_button = self._menu_button(self.break_menu, HOTKEYS["break"], "breakButton")
         self.ready_button = self._button(self.ready_action, "readyButton")
         self.sign_button = self._button(self.sign_action, "signButton")
         self.end_wrap_button = self._button(self.end_wrap_action, "endWrapUpButton")
@@ -156,15 +154,39 @@ class StateBar(QWidget):
 
         bridge.view_changed.connect(self._on_view_changed)
         bridge.notice_raised.connect(self._on_notice_raised)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Set every fixed text (again, after a language switch) and redraw the state."""
+        self.time_label.setToolTip(self.tr("Time in this state"))
+        self.next_combo.setToolTip(self.tr("What to do after this call"))
+        self._label(self.ready_action, self.tr("Ready"), HOTKEYS["ready"])
+        self._label(self.end_wrap_action, self.tr("End wrap-up"), HOTKEYS["end_wrap_up"])
+        self._label(self.extend_action, self.tr("Extend wrap-up"), None)
+        self._label(self.busy_button, self.tr("Not ready"), HOTKEYS["busy"])
+        self._label(self.break_button, self.tr("Break"), HOTKEYS["break"])
+        self._last_title = ""  # the title text changes with the language
         self._render()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    @staticmethod
+    def _label(target: QAction | QPushButton, text: str, shortcut: str | None) -> None:
+        target.setText(text)
+        hint = (
+            f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else text
+        )
+        target.setToolTip(hint)
+
     # -- construction helpers -----------------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: str | None, slot: object) -> QAction:
-        action = QAction(text, self)
+    def _action(self, shortcut: str | None, slot: object) -> QAction:
+        action = QAction(self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -176,8 +198,8 @@ class StateBar(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         return button
 
-    def _menu_button(self, text: str, menu: QMenu, shortcut: str, name: str) -> QPushButton:
-        button = QPushButton(text, self)
+    def _menu_button(self, menu: QMenu, shortcut: str, name: str) -> QPushButton:
+        button = QPushButton(self)
         button.setObjectName(name)
         button.setMenu(menu)
         opener = QAction(self)
@@ -185,7 +207,6 @@ class StateBar(QWidget):
         opener.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         opener.triggered.connect(button.showMenu)
         self.addAction(opener)
-        button.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
         return button
 
     # -- user actions ---------------------------------------------------------------------------------------------

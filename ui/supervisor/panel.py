@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -174,6 +174,7 @@ class SupervisorPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message_label)
 
+        self.retranslate_ui()
         board.on_notice.append(self._on_board_notice)
         board.on_metrics.append(self._on_board_metrics)
         board.on_row_changed.append(self._on_board_row_changed)
@@ -185,6 +186,24 @@ class SupervisorPanel(QWidget):
         value = self.filter_combo.itemData(index)
         if isinstance(value, StateFilter):
             self.proxy.set_state_filter(value)
+
+    def retranslate_ui(self) -> None:
+        """The texts that must follow a language switch at run time (the tab title first)."""
+        self.setWindowTitle(self.tr("Team board"))
+        self.tabs.setTabText(0, self.tr("Team board"))
+        self.tabs.setTabText(1, self.tr("Shift metrics"))
+        self.force_ready_button.setText(self.tr("Force ready"))
+        self.force_not_ready_button.setText(self.tr("Force not ready"))
+        self.force_sign_out_button.setText(self.tr("Sign out agent"))
+        self.broadcast_button.setText(self.tr("Broadcast"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.search_edit.setPlaceholderText(self.tr("Search agent"))
+        self.broadcast_edit.setPlaceholderText(self.tr("Message to the whole team"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     # -- selection and buttons -----------------------------------------------------------------------------------
     def selected_agent_id(self) -> int | None:

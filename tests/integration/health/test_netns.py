@@ -104,7 +104,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
         )
         config = tmp / "site.toml"
         config.write_text(f'[health]\nhub_url = "https://hub.test:{HUB_PORT}"\nsip_host = "sbc.test"\nsip_domain = "agentdesk.test"\n'
-                          f"options_count = 5\noptions_interval_ms = 20\n{LENIENT}", encoding="utf-8")  # fmt: skip
+                          f"options_count = 5\noptions_interval_ms = 20\noptions_timeout_s = 3.0\n{LENIENT}", encoding="utf-8")  # fmt: skip
         try:
             yield Office(lab, pki.ca_cert, config)
         finally:
@@ -214,6 +214,7 @@ def test_in_shift_monitor_sees_the_vpn_drop_and_recovery(office: Office, qtbot: 
             sip_domain="agentdesk.test",
             hub_url=f"https://{lab.server_tunnel_ip}:{HUB_PORT}",
             ca_file=str(office.ca),
+            options_timeout_s=3.0,
             thresholds=Thresholds(rtt_warn_ms=5000, rtt_fail_ms=10000, jitter_warn_ms=5000, jitter_fail_ms=10000),
         )
     )

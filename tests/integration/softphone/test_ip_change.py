@@ -81,14 +81,17 @@ def _no_gap(path: Path, start_s: float, end_s: float, floor: float = 0.01) -> li
     return [level for _, level in levels]
 
 
-def test_ip_change_mid_call_keeps_the_call_and_the_audio(net: Net, process_log_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
+def test_ip_change_mid_call_keeps_the_call_and_the_audio(
+    net: Net, process_log_dir: Path, tmp_path: Path, transport: str
+) -> None:
     log_dir = process_log_dir / tmp_path.name
     lab = start_lab(tmp_path / "kamailio", log_dir, host=net.server, tls=False)
     agent = AgentProcess.start(log_dir, tmp_path / "agent", prefix=("ip", "netns", "exec", net.ns))
     try:
         with Baresip.for_lab("2001", lab, log_dir, tmp_path, tone_hz=440, answer="auto") as peer:
             peer.wait_registered()
-            agent.register_to(lab, "1001", "udp")
+            agent.register_to(lab, "1001", transport)
             agent.wait_registered()
             call_id = agent.command("call", number="2001")
             agent.wait_call_state("connected")

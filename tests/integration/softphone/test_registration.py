@@ -64,3 +64,27 @@ def test_registers_again_soon_after_a_registrar_restart(agent: AgentProcess, kam
     agent.wait_registered(timeout=10, after=mark)
     recovered = time.monotonic() - back
     print(f"registered again {recovered:.2f} s after the registrar came back ({transport})")
+
+
+def test_sip_trace_can_be_switched_at_run_time(agent: AgentProcess, kamailio_lab: Lab) -> None:
+    def trace_lines() -> int:
+        return agent.log_path.read_text(errors="replace").count(" sip.trace ")
+
+    agent.command("trace", on=False)
+    agent.register_to(kamailio_lab, "1001")
+    agent.wait_registered()
+    quiet = trace_lines()
+    agent.command("unregister")
+    agent.register_to(kamailio_lab, "1001")
+    mark = agent.mark()
+    agent.wait_registered(after=mark - 2)
+    assert trace_lines() == quiet, "SIP messages were logged with the trace off"
+    agent.command("trace", on=True)
+    mark = agent.mark()
+    agent.command("unregister")
+    agent.register_to(kamailio_lab, "1001")
+    agent.wait_registered(after=mark)
+    log_text = agent.log_path.read_text(errors="replace")
+    assert trace_lines() > quiet
+    assert "REGISTER sip:agentdesk.test SIP/2.0" in log_text
+    assert 'response="' not in log_text  # digest credentials are redacted
