@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from sip.engine import SipEngine
     from ui.phone.controller import PhoneController
     from vpn_check.audio import AudioProbe  # imports numpy: only when the health area is built
+    from vpn_check.model import Report
 
 VersionCheck = Callable[[str, str, float], UpdateRequired | None]
 """Asks the hub whether this client is too old (``app.version_policy.fetch``); runs on the background runner."""
@@ -223,6 +224,9 @@ class Application(QObject):
         self._build_tickets_and_knowledge()
         self._build_audio()
         self._build_phone()
+        if self.sip_engine is not None:  # screen pop: the softphone's calls reach the ticket panel
+            self.phone_bridge.incoming_call.connect(self.tickets_panel.on_softphone_incoming)
+            self.phone_bridge.call_ended.connect(self.tickets_panel.on_softphone_call_ended)
         self._build_state()
 
     def _build_audio(self) -> None:
@@ -254,9 +258,17 @@ class Application(QObject):
 
         config = self.config_store.config
         service = HealthService(health_config(config), audio=_health_audio_probe())
-        self.health = HealthController(service, self.window, gate_required=bool(config.sip.server))
+        self.health = HealthController(
+            service, self.window, gate_required=bool(config.sip.server), upload=self._upload_health_report
+        )
         self.window.set_health_panel(self.health.panel)
         self.window.add_status_indicator(self.health.indicator)
+
+    def _upload_health_report(self, report: Report) -> None:
+        """Worker thread: the gate's report to the hub over the signed-in session (app/sync adds the token)."""
+        from app.health import health_submit
+
+        self.sync_engine.request("POST", "/health/reports", health_submit(report)).result(timeout=30)
 
     def _build_support(self) -> None:
         """Help → Save diagnostics bundle (a zip for IT; ``app.diagnostics`` masks secrets and personal data)."""
@@ -609,6 +621,8 @@ class Application(QObject):
     def _on_health_config_changed(self, loaded: LoadedConfig) -> None:
         from app.health import health_config
 
+        if not self._areas_built:
+            return  # built later from the then-current configuration
         self.health.set_service(self.health.service.with_config(health_config(loaded.config)))
         self.health.gate_required = bool(loaded.config.sip.server)
 
