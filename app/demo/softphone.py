@@ -22,7 +22,8 @@ from app.demo.orchestrator import DemoContext
 
 DEMO_SIP_PASSWORD = "agentdesk"  # the hub's demo password (server/seed.py DEMO_PASSWORD)
 AGENT_EXTENSIONS = ("1001", "1002", "1003")
-CUSTOMER_USER = "2001"
+# A seeded hub customer (server.demo_content.DEMO_CALLER, 张伟): the demo call pops their open tickets.
+CUSTOMER_USER = "13800138000"
 CUSTOMER_PASSWORD = "demo-customer"
 DOMAIN = "agentdesk.test"
 
@@ -99,6 +100,10 @@ class SimulatedCustomerService:
                 str(self.kamailio.port),
                 "--agent",
                 self.kamailio.agent_extension,
+                "--user",
+                CUSTOMER_USER,
+                "--password",
+                CUSTOMER_PASSWORD,
                 "--first",
                 str(self.first_s),
                 "--interval",

@@ -26,6 +26,7 @@ from app.protocol import (
     from_wire,
     to_wire,
 )
+from app.sync.codec import ticket_from_wire, ticket_to_wire
 from app.sync.crypto import CacheCipher, DecryptError
 from app.sync.errors import SyncError, SyncErrorKind
 
@@ -169,7 +170,7 @@ class LocalCache:
             t.updated_at.isoformat(),
             int(t.status in OPEN_TICKET_STATUSES),
             self._cipher.blind_index(t.customer_phone) if t.customer_phone else "",
-            self._seal_json(to_wire(t), "ticket:" + key),
+            self._seal_json(ticket_to_wire(t), "ticket:" + key),
         )
 
     def upsert_tickets(self, tickets: Iterable[Ticket], *, last_seq: int | None = None) -> None:
@@ -208,7 +209,7 @@ class LocalCache:
 
     def _open_ticket(self, key: str, blob: bytes) -> Ticket | None:
         try:
-            return from_wire(Ticket, self._open_json(blob, "ticket:" + key))
+            return ticket_from_wire(self._open_json(blob, "ticket:" + key))
         except (DecryptError, ProtocolError, ValueError) as exc:
             log.warning("cached ticket %s unreadable (%s): skipped", key, exc)
             return None

@@ -38,6 +38,7 @@ from websockets.asyncio.client import ClientConnection
 from app import protocol as proto
 from app.sync import api
 from app.sync.cache import LocalCache
+from app.sync.codec import ticket_from_wire
 from app.sync.crypto import CacheCipher, SecretStore
 from app.sync.errors import SyncError, SyncErrorKind
 from app.sync.events import (
@@ -809,10 +810,10 @@ class SyncEngine:
             data = await self._call(
                 "GET", api.TICKETS, params={"offset": offset, "limit": self.config.page_size, "sort": "number"}
             )
-            page = _parse(proto.TicketPage, data, "ticket page")
-            tickets.extend(page.items)
-            offset += len(page.items)
-            if not page.items or offset >= page.total:
+            items, total = _ticket_page(data)
+            tickets.extend(self._valid_tickets(items, offset))
+            offset += len(items)
+            if not items or offset >= total:
                 break
         assert self._cache is not None
         if head_seq is not None:
@@ -821,6 +822,15 @@ class SyncEngine:
         self._cache.set_meta("synced", "1")
         log.info("full sync: %d tickets, seq %s", len(tickets), self._last_seq)
         self._emit_snapshot(DataSource.HUB)
+
+    def _valid_tickets(self, items: list[Any], offset: int) -> list[proto.Ticket]:
+        valid = []
+        for i, item in enumerate(items):
+            try:
+                valid.append(ticket_from_wire(item, f"items[{offset + i}]"))
+            except proto.ProtocolError as exc:
+                self._skip("ticket in the full sync", str(exc))
+        return valid
 
     async def _refresh_categories(self) -> None:
         with contextlib.suppress(SyncError):
@@ -990,9 +1000,18 @@ class SyncEngine:
             self._apply_ticket(ticket)
         else:
             ticket_id = _int_id(op.target)
+            known = self._cache.ticket(ticket_id) if self._cache else None
             await self._call("POST", api.ticket_notes(ticket_id), op.payload, idempotency_key=op.id)
             outbox.done(op.id)
-            self._spawn(self._refresh_detail_quietly(ticket_id))
+            # A note bumps the ticket's version. When exactly one bump happened since the version we knew, it was
+            # ours: later queued edits based on the older version are chained over it instead of conflicting.
+            try:
+                detail = await self._fetch_detail(ticket_id)
+            except SyncError:
+                return  # the next queued edit may then meet a 409 and go through the conflict flow: safe
+            if known is not None and detail.ticket.version == known.version + 1:
+                outbox.record_chain(op.target, known.version, detail.ticket.version)
+            self._apply_ticket(detail.ticket)
 
     def _conflict(self, outbox: Outbox, op: OutboxOp, exc: SyncError) -> None:
         current = exc.details.get("current")
@@ -1143,11 +1162,13 @@ class SyncEngine:
 
         async def go() -> proto.KbSearchResult:
             try:
-                data = await self._call("GET", api.KB_SEARCH, params={"q": query, "limit": limit}, timeout=3.0)
+                # Generous timeout: the hub's first Chinese query after a start loads its segmenter (~1 s).
+                data = await self._call("GET", api.KB_SEARCH, params={"q": query, "limit": limit}, timeout=10.0)
                 return _parse(proto.KbSearchResult, data, "kb search")
             except SyncError as exc:
                 if exc.kind not in (SyncErrorKind.NETWORK, SyncErrorKind.SERVER) or self._cache is None:
                     raise
+                log.info("knowledge search offline (%s): searching the saved articles", exc)
                 return offline_search(self._cache, query, limit)
 
         return self._submit(go())
@@ -1314,6 +1335,16 @@ def _parse_list(cls: type[_T], data: object, what: str) -> list[_T]:
         except proto.ProtocolError as exc:
             log.warning("%s: item %d malformed, skipped: %s", what, i, exc)
     return result
+
+
+def _ticket_page(data: object) -> tuple[list[Any], int]:
+    """A ``TicketPage``'s items (checked one by one later) and total."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket page: expected an object with items")
+    total = data.get("total")
+    if type(total) is not int:
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket page: total is not an integer")
+    return data["items"], total
 
 
 def _parse_ticket_answer(data: object) -> proto.Ticket:

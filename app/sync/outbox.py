@@ -155,6 +155,12 @@ class Outbox:
                 (target, from_version, to_version),
             )
 
+    def record_chain(self, target: str, from_version: int, to_version: int) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO chain(target, from_version, to_version) VALUES (?,?,?)",
+            (target, from_version, to_version),
+        )
+
     def effective_version(self, target: str, base_version: int) -> int:
         """Follow the versions our own earlier edits produced from ``base_version``."""
         version = base_version

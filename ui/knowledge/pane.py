@@ -166,7 +166,10 @@ class KnowledgePane(QWidget):
             return  # an older query answered late
         self.results.setHtml(self._hits_html(result.hits))
         self.lists.setCurrentWidget(self.results)
-        self.status.setText(self.tr("%n article(s) found", "", result.total))
+        status = self.tr("%n article(s) found", "", result.total)
+        if self._bridge.engine.state is not ConnectionState.ONLINE:
+            status += " · " + self.tr("Offline: only favourites and recently viewed articles are available.")
+        self.status.setText(status)
         self.results_shown.emit(result.query, len(result.hits))
 
     def _on_search_failed(self, seq: int, exc: Exception) -> None:

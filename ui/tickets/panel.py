@@ -12,6 +12,7 @@ Signals:
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
@@ -48,6 +49,7 @@ from app.sync.events import (
     TicketsReset,
 )
 from app.sync_bridge import SyncBridge
+from sip.model import CallEnded, CallSnapshot, IncomingCall
 from ui.tickets.conflict import ConflictDialog
 from ui.tickets.detail import TicketDetailView
 from ui.tickets.editor import CallPrefill, TicketEditorDialog
@@ -55,6 +57,12 @@ from ui.tickets.labels import error_message
 from ui.tickets.model import TICKET_ROLE, Column, TicketFilterProxy, TicketTableModel, TicketView
 
 SLA_TICK_MS = 30_000
+
+
+def softphone_call_id(call: CallSnapshot) -> str:
+    """A call id that stays unique across softphone restarts (the engine's ids restart at 0)."""
+    started = datetime.fromtimestamp(call.started_at, UTC) if call.started_at else datetime.now(UTC)
+    return f"{started:%Y%m%d%H%M%S}-{call.call_id}"
 
 
 class TicketPanel(QWidget):
@@ -335,9 +343,26 @@ class TicketPanel(QWidget):
 
     # ------------------------------------------------------------------------------------------ screen pop
     @Slot(str, str)
-    def on_call_incoming(self, call_id: str, remote: str) -> None:
-        """The softphone reports an incoming call (``remote`` is the caller id / SIP URI)."""
-        self._bridge.watch(self._bridge.engine.screen_pop(call_id, remote, datetime.now(UTC)), None, None, self)
+    def on_call_incoming(self, call_id: str, remote: str, started_at: datetime | None = None) -> None:
+        """An incoming call (``remote`` is the caller's number, or a caller id / SIP URI)."""
+        started = started_at or datetime.now(UTC)
+        self._bridge.watch(self._bridge.engine.screen_pop(call_id, remote, started), None, None, self)
+
+    @Slot(object)
+    def on_softphone_incoming(self, event: object) -> None:
+        """``sip.model.IncomingCall`` from the softphone's bridge (GUI thread)."""
+        if isinstance(event, IncomingCall):
+            call = event.call
+            started = datetime.fromtimestamp(call.started_at, UTC) if call.started_at else datetime.now(UTC)
+            self.on_call_incoming(softphone_call_id(call), call.remote_number, started)
+
+    @Slot(object)
+    def on_softphone_call_ended(self, event: object) -> None:
+        """``sip.model.CallEnded``: the talk time goes into a ticket being written from that call."""
+        if isinstance(event, CallEnded):
+            call = event.call
+            duration = max(0.0, time.time() - call.connected_at) if call.connected_at else 0.0
+            self.on_call_ended(softphone_call_id(call), duration)
 
     @Slot(str, float)
     def on_call_ended(self, call_id: str, duration_s: float) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.demo.orchestrator import DemoContext
-from app.demo.softphone import DEMO_SIP_PASSWORD, KamailioService, SimulatedCustomerService
+from app.demo.softphone import CUSTOMER_USER, DEMO_SIP_PASSWORD, KamailioService, SimulatedCustomerService
 from tests.helpers.agent import AgentProcess
 
 pytestmark = pytest.mark.integration
@@ -36,7 +36,7 @@ def test_the_simulated_customer_calls_the_agent(process_log_dir: Path, tmp_path:
         agent.wait_registered()
         customer.start(ctx)
         incoming = agent.wait_event("IncomingCall", timeout=20)
-        assert incoming["call"]["remote_number"] == "2001"
+        assert incoming["call"]["remote_number"] == CUSTOMER_USER  # a seeded hub customer: the screen pop shows
         assert incoming["call"]["remote_name"] == "张先生"
         call_id = incoming["call"]["call_id"]
         agent.command("answer", call_id=call_id)
