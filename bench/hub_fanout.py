@@ -22,6 +22,7 @@ import contextlib
 import json
 import random
 import resource
+import signal
 import statistics
 import sys
 import tempfile
@@ -162,26 +163,27 @@ async def run_client(client: Client, ready: asyncio.Event, stop: asyncio.Event, 
                 await asyncio.sleep(heartbeat_s)
 
         beat = asyncio.create_task(heartbeat())
+        reader = asyncio.create_task(_read(conn, client))
         try:
-            while not stop.is_set():
-                try:
-                    raw = await asyncio.wait_for(conn.recv(), 1.0)
-                except TimeoutError:
-                    continue
-                now = time.perf_counter()
-                client.received += 1
-                frame = json.loads(raw)
-                if frame.get("type") == "agent.state":
-                    key = f"{frame['payload']['state']}:{frame['payload']['version']}"
-                    fut = client.waiters.pop(key, None)
-                    if fut is not None and not fut.done():
-                        fut.set_result(now)
-                    else:
-                        client.arrived[key] = now
+            await stop.wait()  # no per-connection polling: thousands of timers would load the client itself
         finally:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
+            for task in (beat, reader):
+                task.cancel()
+            await asyncio.gather(beat, reader, return_exceptions=True)
+
+
+async def _read(conn: ClientConnection, client: Client) -> None:
+    async for raw in conn:
+        now = time.perf_counter()
+        client.received += 1
+        frame = json.loads(raw)
+        if frame.get("type") == "agent.state":
+            key = f"{frame['payload']['state']}:{frame['payload']['version']}"
+            fut = client.waiters.pop(key, None)
+            if fut is not None and not fut.done():
+                fut.set_result(now)
+            else:
+                client.arrived[key] = now
 
 
 def pct(values: list[float], q: float) -> float:
@@ -292,7 +294,12 @@ def rss_mb(proc: HubProcess) -> float:
     return total / 1e6
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # run the ``finally`` below: stop the hubs and the database we started
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agents", type=int, default=5000)
     parser.add_argument("--team-size", type=int, default=100)

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
     serve.add_argument("--log-level")
+    serve.add_argument("--tls-cert", type=Path, help="serve HTTPS with this PEM certificate (chain) file")
+    serve.add_argument("--tls-key", type=Path, help="the certificate's PEM private key (with --tls-cert)")
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     _common(migrate)
@@ -81,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             config = _config(args, host=args.host, port=args.port, log_level=args.log_level)
-            return _serve(config, args.migrate, args.access_log)
+            if (args.tls_cert is None) != (args.tls_key is None):
+                raise ConfigError("--tls-cert and --tls-key go together")
+            return _serve(config, args.migrate, args.access_log, args.tls_cert, args.tls_key)
         config = _config(args)
         if args.command == "migrate":
             return _migrate(config, args.revision, args.check)
@@ -150,7 +154,9 @@ def _create_user(config: HubConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(config: HubConfig, migrate: bool | None, access_log: bool) -> int:
+def _serve(
+    config: HubConfig, migrate: bool | None, access_log: bool, tls_cert: Path | None = None, tls_key: Path | None = None
+) -> int:
     import uvicorn
 
     from server.app import create_app
@@ -175,6 +181,8 @@ def _serve(config: HubConfig, migrate: bool | None, access_log: bool) -> int:
         ws_max_size=1 << 20,
         timeout_graceful_shutdown=5,
         server_header=False,
+        ssl_certfile=str(tls_cert) if tls_cert else None,
+        ssl_keyfile=str(tls_key) if tls_key else None,
     )
     server = uvicorn.Server(uv_config)
     asyncio.run(server.serve())

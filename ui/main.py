@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from sip.engine import SipEngine
     from ui.phone.controller import PhoneController
     from vpn_check.audio import AudioProbe  # imports numpy: only when the health area is built
+    from vpn_check.model import Report
 
 VersionCheck = Callable[[str, str, float], UpdateRequired | None]
 """Asks the hub whether this client is too old (``app.version_policy.fetch``); runs on the background runner."""
@@ -88,6 +89,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--report-startup", action="store_true", help="print a JSON line when the window is painted")
     parser.add_argument("--exit-after-paint", action="store_true", help="quit once the main window is painted")
     parser.add_argument("--screenshot", type=Path, help="save the painted main window to this PNG, then quit")
+    parser.add_argument(
+        "--sign-in",
+        metavar="USER",
+        help="sign in as USER at start with the password saved in the keyring for the configured hub (after the "
+        "pre-shift check); the login dialog opens when none is saved. Used by the demo; no password option exists",
+    )
+    parser.add_argument(
+        "--exit-after-sign-in",
+        action="store_true",
+        help="with --sign-in: quit once signed in (exit code 0) or when signing in fails (exit code 4) (tests)",
+    )
     parser.add_argument("--version", action="store_true", help="print the versions (app, Qt, pjsip) and exit")
     # Answered by ui.commands.dispatch before this parser runs; listed here for --help.
     parser.add_argument("--self-test", action="store_true", help="check this installation headless and exit (--json)")
@@ -180,6 +192,7 @@ class Application(QObject):
         self._connect_shell()
 
         self._signed_in_names: list[str] = []
+        self._signed_in_event: dict[str, str] = {}  # --exit-after-sign-in: the JSON line printed before quitting
         self._version_check = version_check
         self._build_support()
         # -- the areas: built at once (tests), or, for a real start, right after the window is first painted so the
@@ -245,9 +258,17 @@ class Application(QObject):
 
         config = self.config_store.config
         service = HealthService(health_config(config), audio=_health_audio_probe())
-        self.health = HealthController(service, self.window, gate_required=bool(config.sip.server))
+        self.health = HealthController(
+            service, self.window, gate_required=bool(config.sip.server), upload=self._upload_health_report
+        )
         self.window.set_health_panel(self.health.panel)
         self.window.add_status_indicator(self.health.indicator)
+
+    def _upload_health_report(self, report: Report) -> None:
+        """Worker thread: the gate's report to the hub over the signed-in session (app/sync adds the token)."""
+        from app.health import health_submit
+
+        self.sync_engine.request("POST", "/health/reports", health_submit(report)).result(timeout=30)
 
     def _build_support(self) -> None:
         """Help → Save diagnostics bundle (a zip for IT; ``app.diagnostics`` masks secrets and personal data)."""
@@ -494,6 +515,10 @@ class Application(QObject):
             self._build_areas_once()
             if self.args.report_startup:
                 print(json.dumps(_startup_event("ready")), flush=True)
+        if self.args.sign_in:
+            QTimer.singleShot(0, self._auto_sign_in)
+            if self.args.exit_after_sign_in or self.args.screenshot:
+                return  # after signing in (see _on_auto_signed_in)
         if self.args.screenshot:
             # After the panels just built have been laid out and painted (posted events run before this timer).
             QTimer.singleShot(200, self._take_screenshot)
@@ -596,6 +621,8 @@ class Application(QObject):
     def _on_health_config_changed(self, loaded: LoadedConfig) -> None:
         from app.health import health_config
 
+        if not self._areas_built:
+            return  # built later from the then-current configuration
         self.health.set_service(self.health.service.with_config(health_config(loaded.config)))
         self.health.gate_required = bool(loaded.config.sip.server)
 
@@ -697,6 +724,99 @@ class Application(QObject):
             self.credentials.store(SecretKind.HUB_PASSWORD, request.account, request.password)
         elif self.credentials.status().usable:
             self.credentials.delete(SecretKind.HUB_PASSWORD, request.account)
+
+    # ------------------------------------------------------------------------------------------- --sign-in USER
+    @Slot()
+    def _auto_sign_in(self) -> None:
+        """``--sign-in USER``: the pre-shift gate when one is required (continued by itself when nothing blocks),
+        then sign in with the password the keyring holds for ``USER@hub``; without one, the login dialog."""
+        if self._shut_down:
+            return
+        if self.health.gate_required and not self.health.gate_passed:
+            self.health.run_gate(self._auto_sign_in)
+            if self.health.gate is not None:
+                self.health.gate.report_ready.connect(self._on_auto_gate_report)
+            return
+        user, hub_url = str(self.args.sign_in), self.config_store.config.hub.url
+        log.info("automatic sign-in: %s at %s", user, hub_url)
+        task = self.runner.run(self._saved_password, f"{user}@{hub_url}", name="keyring lookup")
+        task.success(lambda password: self._on_auto_password(user, hub_url, password))
+        task.failure(self._on_auto_sign_in_failed)
+
+    @Slot(object)
+    def _on_auto_gate_report(self, report: object) -> None:
+        from vpn_check.model import Report
+
+        gate = self.health.gate
+        if gate is not None and isinstance(report, Report) and not report.blocks_sign_in:
+            QTimer.singleShot(0, gate.accept)  # after the dialog has shown the report
+        elif self.args.exit_after_sign_in:
+            log.error("automatic sign-in: the pre-shift check blocks signing in")
+            self.qapp.exit(4)
+
+    def _on_auto_password(self, user: str, hub_url: str, password: str | None) -> None:
+        if not password:
+            log.info("automatic sign-in: no password saved in the keyring for %s@%s", user, hub_url)
+            self._on_auto_sign_in_failed(None)
+            return
+        self.logs.redactor.add_secret(password)
+        request = SignInRequest(hub_url, user, password, remember=True)
+        try:
+            validate_request(request)
+        except SignInError as exc:
+            self._on_auto_sign_in_failed(exc)
+            return
+        task = self.runner.run(self.sign_in_service.sign_in, request, name="sign-in")
+        task.success(lambda signed: self._on_auto_signed_in(request, signed)).failure(self._on_auto_sign_in_failed)
+
+    def _on_auto_signed_in(self, request: SignInRequest, signed: SignedIn) -> None:
+        self._on_signed_in(request, signed)
+        if self.args.exit_after_sign_in:
+            self._signed_in_event = {"event": "signed-in", "user": signed.user, "hub": signed.hub_url}
+            if self.sip_engine is None:
+                self._exit_signed_in()
+            else:  # the phone too: wait for the registrar's answer (bounded)
+                self.phone_bridge.registration_changed.connect(self._on_auto_registration_changed)
+                QTimer.singleShot(30_000, self._on_auto_registration_timeout)
+        elif self.args.screenshot:
+            QTimer.singleShot(3000, self._take_screenshot)  # once the panels have their first data from the hub
+
+    @Slot(object)
+    def _on_auto_registration_changed(self, event: object) -> None:
+        from sip.model import RegistrationChanged, RegState
+
+        if not isinstance(event, RegistrationChanged):
+            return
+        if event.state is RegState.REGISTERED:
+            self._signed_in_event["phone"] = "registered"
+            self._exit_signed_in()
+        elif event.state is RegState.FAILED:
+            log.error("automatic sign-in: the phone did not register: %s %s", event.code, event.reason)
+            self.qapp.exit(4)
+
+    @Slot()
+    def _on_auto_registration_timeout(self) -> None:
+        if not self._shut_down:
+            log.error("automatic sign-in: no answer from the phone registrar")
+            self.qapp.exit(4)
+
+    def _exit_signed_in(self) -> None:
+        print(json.dumps(self._signed_in_event), flush=True)
+        self.qapp.quit()
+
+    def _on_auto_sign_in_failed(self, error: BaseException | None) -> None:
+        """``error`` is None when the keyring has no password for the user (not a failure of anything)."""
+        if error is not None:
+            log.warning("automatic sign-in failed: %s", error)
+        if self.args.exit_after_sign_in:
+            self.qapp.exit(4)
+            return
+        if self.args.screenshot:
+            QTimer.singleShot(200, self._take_screenshot)
+        self.qsettings.setValue("login/user", str(self.args.sign_in))
+        self._on_window_sign_in_requested()  # the agent signs in by hand; the dialog says what went wrong
+        if self.login_dialog is not None and isinstance(error, SignInError):
+            self.login_dialog.show_error(error.kind)
 
     @Slot()
     def _on_window_sign_out_requested(self) -> None:

@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 
 from app.demo.health import HealthDemoSettings
+from app.demo.hub import DemoKeyring, HubService, accounts_message
 from app.demo.orchestrator import ROOT, Demo, DemoError, DemoService, VirtualDisplay
+from app.demo.second_agent import SecondAgentService
 
 
 def services(*, headless: bool) -> list[DemoService]:
@@ -24,8 +26,12 @@ def services(*, headless: bool) -> list[DemoService]:
     result: list[DemoService] = []
     if headless:
         result.append(VirtualDisplay())
+    hub = HubService()
+    result.append(hub)
     result += softphone_services()
     result.append(HealthDemoSettings())  # issue 8: no VPN or approved headset on a demo machine
+    result.append(DemoKeyring(lambda: hub.url))  # the client signs in as agent.li with the keyring's password
+    result.append(SecondAgentService(lambda: hub.url, lambda: hub.ca_file))  # someone else on the team board
     return result
 
 
@@ -39,7 +45,11 @@ def softphone_services() -> list[DemoService]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="demo", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="start everything, wait for the window, stop (smoke test)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="start everything, wait until the client is signed in to the hub, stop (smoke test)",
+    )
     parser.add_argument("--screenshot", type=Path, help="save a screenshot of the client window and stop")
     parser.add_argument(
         "--work-dir",
@@ -54,13 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     client_args = list(args.client_args)
     if args.check:
-        client_args.append("--exit-after-paint")
+        client_args.append("--exit-after-sign-in")
     screenshot = args.screenshot
     if headless and not args.check and screenshot is None:
         screenshot = ROOT / "out" / "demo-screenshot.png"
         print(f"[demo] no screen found: the client runs on a virtual display and the demo saves {screenshot}")
     if screenshot is not None:
         client_args += ["--screenshot", str(screenshot.resolve())]
+    if not args.quiet:
+        print("[demo] " + accounts_message().replace("\n", "\n[demo] "), flush=True)
     try:
         code = Demo(services(headless=headless), quiet=args.quiet).run(client_args, work_dir=args.work_dir)
     except DemoError as exc:

@@ -1,4 +1,5 @@
-"""The demo's simulated customer: registers as extension 2001 and calls the agent every so often.
+"""The demo's simulated customer: registers (the demo uses 13800138000, the hub's seeded customer 张伟, so the agent
+sees a screen pop; the default user is 2001) and calls the agent every so often.
 
 Uses the product's own ``SipEngine`` (a separate process: one pjsua2 endpoint per process) with a WAV "voice" — a
 two-tone pattern — so the agent hears something when answering. Each call rings up to 30 s, then talks for

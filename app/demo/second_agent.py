@@ -87,10 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="agent.wang")
     parser.add_argument("--pace", type=float, default=8.0, help="typical seconds between the agent's actions")
     parser.add_argument("--work-dir", type=Path)
+    parser.add_argument("--ca-file", type=Path, help="PEM file of the CA that signed the hub's certificate")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="demo-agent-"))
-    client = HeadlessStateClient(args.hub, work)
+    client = HeadlessStateClient(args.hub, work, ca_file=args.ca_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -110,8 +111,9 @@ class SecondAgentService:
 
     name = "second-agent"
 
-    def __init__(self, hub_url: Callable[[], str]) -> None:
+    def __init__(self, hub_url: Callable[[], str], ca_file: Callable[[], Path | None] = lambda: None) -> None:
         self._hub_url = hub_url
+        self._ca_file = ca_file
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self, ctx: DemoContext) -> None:
@@ -126,6 +128,7 @@ class SecondAgentService:
                 self._hub_url(),
                 "--work-dir",
                 str(ctx.work_dir / "second-agent"),
+                *(["--ca-file", str(ca)] if (ca := self._ca_file()) else []),
             ],
             cwd=root,
             env=dict(os.environ, PYTHONPATH=str(root)),

@@ -33,7 +33,7 @@ class HealthController(QObject):
         window: QWidget,
         *,
         gate_required: bool,
-        token: Callable[[], str] | None = None,
+        upload: Callable[[Report], None] | None = None,
     ) -> None:
         super().__init__(window)
         self.service = service
@@ -41,7 +41,8 @@ class HealthController(QObject):
         self.gate_required = gate_required
         self.gate_passed = False
         self.agent = ""
-        self._token = token  # the hub access token once signed in (app/sync); without it the hub answers 401
+        # Sends a report over the signed-in hub session (app/sync adds the token); default: the service's own POST.
+        self._upload = upload
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="health")
         self.panel = HealthPanel()
         self.indicator = HealthIndicator()
@@ -136,12 +137,8 @@ class HealthController(QObject):
         if report is None or not self.agent or self._upload_job.running:
             return
         self._pending_upload = None
-        service, token = self.service, self._token
-
-        def upload(_job: HealthJob) -> None:
-            service.upload(report, token=token() if token is not None else "")
-
-        self._upload_job.start(upload)
+        send = self._upload or self.service.upload
+        self._upload_job.start(lambda _job: send(report))
 
     @Slot(str)
     def _on_upload_failed(self, message: str) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from app.credentials import CredentialStore
 from app.signin import SignedIn, SignInRequest
 from tests.helpers.health_hub import HubStub, make_certs
+from tests.helpers.hub import DEMO_PASSWORD, HubProcess
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.ports import free_port
 from ui.main import Application, parse_args
@@ -94,37 +95,52 @@ def test_gate_blocks_sign_in_when_the_phone_server_is_down(
 
 
 def test_gate_passes_then_login_then_monitor_and_upload(
-    make_root: Callable[[], Application],
-    qtbot: QtBot,
-    hub_stub: HubStub,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    qapp: QApplication, qtbot: QtBot, hub_sqlite: HubProcess, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # caplog: signing in also starts the softphone, whose REGISTER to the (closed) test port logs errors of its
-    # own; this test only requires the health area to log nothing at WARNING or above.
-    _site("block_sign_in_on = []", hub_stub, tmp_path)
-    root = make_root()
-    root.window.action_sign_in.trigger()
-    gate = root.health.gate
-    assert gate is not None
-    with qtbot.waitSignal(gate.report_ready, timeout=60000):
-        pass
-    assert gate.continue_button.isEnabled()
-    gate.continue_button.click()
-    assert root.health.gate_passed
-    qtbot.waitUntil(lambda: root.login_dialog is not None, timeout=5000)
-    assert root.login_dialog is not None
-    # Sign in through the shell's own slot (the login dialog's widgets are the foundation's business).
-    root._on_signed_in(SignInRequest(hub_stub.url(), "1001", "pw"), SignedIn(hub_stub.url(), "1001", "Agent One"))
-    assert root.health.monitor.is_running()
-    qtbot.waitUntil(lambda: len(hub_stub.reports) == 1, timeout=20000)
-    submitted = hub_stub.reports[0]["report"]  # the hub's HealthReportSubmit
-    assert submitted["verdict"] in ("warn", "fail")
-    assert "voice.path" in {c["name"] for c in submitted["checks"]}
-    with qtbot.waitSignal(root.health.monitor.report_updated, timeout=30000) as light:
-        root.health.monitor.check_now()
-    assert light.args[0].profile == "light"
-    root._on_window_sign_out_requested()
-    assert not root.health.monitor.is_running()
+    """Against the real hub: gate → sign-in (a real hub session over app/sync) → monitor → the gate's report on the
+    hub's health API. caplog: signing in also starts the softphone, whose REGISTER to the closed test SIP port logs
+    errors of its own; the health area itself must log nothing at WARNING or above."""
+    site = Path(os.environ["AGENTDESK_SITE_CONFIG_DIR"])
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "agentdesk.toml").write_text(
+        f'[hub]\nurl = "{hub_sqlite.url}"\n'
+        f'[sip]\nserver = "127.0.0.1"\nport = {free_port("both")}\ntransport = "udp"\n'
+        "[health]\nrequire_vpn = false\nsip_via_vpn = false\nhub_via_vpn = false\nblock_sign_in_on = []\n",
+        encoding="utf-8",
+    )
+    root = Application(parse_args(["--lang", "en"]), credentials=CredentialStore(MemoryKeyring()))
+    try:
+        root.window.action_sign_in.trigger()
+        gate = root.health.gate
+        assert gate is not None
+        with qtbot.waitSignal(gate.report_ready, timeout=60000):
+            pass
+        assert gate.continue_button.isEnabled()
+        gate.continue_button.click()
+        assert root.health.gate_passed
+        qtbot.waitUntil(lambda: root.login_dialog is not None, timeout=5000)
+        # The hub session through app/sync (the login dialog's own flow is the shell's tests' business).
+        root.sync_engine.login("agent.li", DEMO_PASSWORD, hub_sqlite.url).result(timeout=30)
+        request = SignInRequest(hub_sqlite.url, "agent.li", DEMO_PASSWORD)
+        root._on_signed_in(request, SignedIn(hub_sqlite.url, "agent.li", "李娜"))
+        qtbot.waitUntil(root.health.monitor.is_running, timeout=30000)
+        supervisor = hub_sqlite.client("agent.li")
+
+        def stored() -> bool:
+            return supervisor.http.get(f"/agents/{supervisor.user['id']}/health").status_code == 200
+
+        qtbot.waitUntil(stored, timeout=30000)
+        body = supervisor.http.get(f"/agents/{supervisor.user['id']}/health").json()
+        assert body["agent_name"] == "李娜"
+        assert "voice.path" in {c["name"] for c in body["checks"]}
+        with qtbot.waitSignal(root.health.monitor.report_updated, timeout=30000) as light:
+            root.health.monitor.check_now()
+        assert light.args[0].profile == "light"
+        root._on_window_sign_out_requested()
+        assert not root.health.monitor.is_running()
+    finally:
+        root.shutdown()
+        root.window.close()
+        root.window.deleteLater()
     ours = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR") and r.name.startswith(HEALTH_LOGGERS)]
     assert ours == []
