@@ -83,6 +83,9 @@ _STOP = frozenset(
     ]
 )
 MAX_QUERY = 200
+#: Totals are counted up to this many matches (shown as 1000+); counting every match of a very common word
+#: would cost more than the search itself.
+COUNT_CAP = 1_000
 
 
 def _tokenizer() -> Any:
@@ -299,23 +302,46 @@ class KbService:
         db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
     ) -> tuple[list[tuple[int, float]], int]:
         match = (" AND " if all_terms else " OR ").join('"' + t.replace('"', '""') + '"' for t in terms)
-        where = "kb_fts MATCH :match AND a.deleted = 0"
-        params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
+        params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset, "cap": COUNT_CAP}
         if category:
-            where += " AND a.category = :category"
             params["category"] = category
-        rows = db.execute(
+            rows = db.execute(
+                text(
+                    "SELECT a.id, -bm25(kb_fts, 5.0, 1.0) FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
+                    "WHERE kb_fts MATCH :match AND a.deleted = 0 AND a.category = :category "
+                    "ORDER BY bm25(kb_fts, 5.0, 1.0) LIMIT :limit OFFSET :offset"
+                ),
+                params,
+            ).all()
+            total = db.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT 1 FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
+                    "WHERE kb_fts MATCH :match AND a.deleted = 0 AND a.category = :category LIMIT :cap)"
+                ),
+                params,
+            ).scalar_one()
+            return [(int(r[0]), float(r[1])) for r in rows], int(total)
+        # Rank in the full-text index alone (no join while sorting thousands of matches), then drop deleted
+        # articles from the page; deleted ones are rare, so a small over-fetch fills the page.
+        params["fetch"] = limit + offset + 20
+        ranked = db.execute(
             text(
-                "SELECT a.id, -bm25(kb_fts, 5.0, 1.0) AS score FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
-                f"WHERE {where} ORDER BY bm25(kb_fts, 5.0, 1.0) LIMIT :limit OFFSET :offset"
+                "SELECT rowid, -bm25(kb_fts, 5.0, 1.0) FROM kb_fts WHERE kb_fts MATCH :match "
+                "ORDER BY bm25(kb_fts, 5.0, 1.0) LIMIT :fetch"
             ),
             params,
         ).all()
+        ids = [int(r[0]) for r in ranked]
+        deleted: set[int] = set()
+        if ids:
+            deleted = set(
+                db.scalars(select(KbArticleRow.id).where(KbArticleRow.id.in_(ids), KbArticleRow.deleted.is_(True)))
+            )
+        live = [(int(r[0]), float(r[1])) for r in ranked if int(r[0]) not in deleted]
         total = db.execute(
-            text(f"SELECT count(*) FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid WHERE {where}"),
-            params,
+            text("SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH :match LIMIT :cap)"), params
         ).scalar_one()
-        return [(int(r[0]), float(r[1])) for r in rows], int(total)
+        return live[offset : offset + limit], max(0, int(total) - len(deleted))
 
     @staticmethod
     def _search_pg(
