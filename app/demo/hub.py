@@ -171,7 +171,7 @@ class HubService:
         _stop_group(proc)
 
 
-def _secret_service_owned(env: dict[str, str]) -> bool:
+def secret_service_owned(env: dict[str, str]) -> bool:
     result = subprocess.run(
         [
             "dbus-send",
@@ -212,13 +212,19 @@ class DemoKeyring:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         private = self.private
         if private is None:
-            private = not (env.get("DBUS_SESSION_BUS_ADDRESS") and _secret_service_owned(env))
-        if private:
-            env = self._start_private(ctx, env)
-            ctx.client_env["DBUS_SESSION_BUS_ADDRESS"] = env["DBUS_SESSION_BUS_ADDRESS"]
-        self._env = env
+            private = not (env.get("DBUS_SESSION_BUS_ADDRESS") and secret_service_owned(env))
         self._account = f"{self.user}@{self._hub_url()}"
-        self._store("store")
+        if not private:
+            self._env = env
+            try:
+                self._store("store")
+            except DemoError as exc:  # e.g. the desktop keyring is locked and nobody unlocked it
+                ctx.say(f"your keyring refused the demo password ({exc}); using a private one")
+                private = True
+        if private:
+            self._env = self._start_private(ctx, env)
+            ctx.client_env["DBUS_SESSION_BUS_ADDRESS"] = self._env["DBUS_SESSION_BUS_ADDRESS"]
+            self._store("store")
         ctx.add_client_args("--sign-in", self.user)
         where = "a private keyring (gnome-keyring)" if private else "your keyring"
         ctx.say(f"the demo password of {self.user} is in {where}; the client signs in by itself")
@@ -265,7 +271,7 @@ class DemoKeyring:
         daemon.stdin.close()
         self._procs.append(daemon)
         log.close()
-        self._wait(lambda: _secret_service_owned(env), "gnome-keyring-daemon did not start (see keyring/keyring.log)")
+        self._wait(lambda: secret_service_owned(env), "gnome-keyring-daemon did not start (see keyring/keyring.log)")
         return env
 
     def _wait(self, ready: Callable[[], bool], problem: str) -> None:

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from app.demo.hub import DemoKeyring, secret_service_owned
+from app.demo.orchestrator import DemoContext
 from tests.helpers.keyrings import secret_service_keyring
 from tests.helpers.secret_service import SecretService, secret_service
 
@@ -69,3 +72,58 @@ def test_hub_tls_options_go_together() -> None:
     )
     assert result.returncode == 2
     assert "--tls-cert and --tls-key go together" in result.stderr
+
+
+def _ctx(tmp_path: Path) -> DemoContext:
+    ctx = DemoContext(work_dir=tmp_path / "work", site_dir=tmp_path / "work" / "site", quiet=True)
+    ctx.site_dir.mkdir(parents=True)
+    return ctx
+
+
+def test_demo_keyring_uses_the_desktop_secret_service_and_cleans_up(
+    secret_service: SecretService, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from app.credentials import CredentialStore, SecretKind
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.bus_address)
+    ctx = _ctx(tmp_path)
+    service = DemoKeyring(lambda: "https://127.0.0.1:8443")
+    service.start(ctx)
+    try:
+        assert ctx.client_args == ["--sign-in", "agent.li"]
+        assert "DBUS_SESSION_BUS_ADDRESS" not in ctx.client_env  # the client uses the desktop's own bus
+        store = CredentialStore(secret_service_keyring())
+        assert store.load(SecretKind.HUB_PASSWORD, ACCOUNT) == "agentdesk"
+    finally:
+        service.stop()
+    assert store.load(SecretKind.HUB_PASSWORD, ACCOUNT) is None  # nothing left in the agent's keyring
+
+
+def test_demo_keyring_starts_a_private_secret_service_without_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:")
+    ctx = _ctx(tmp_path)
+    service = DemoKeyring(lambda: "https://127.0.0.1:8443")
+    service.start(ctx)
+    try:
+        bus = ctx.client_env["DBUS_SESSION_BUS_ADDRESS"]
+        assert bus.startswith(f"unix:path={ctx.work_dir}")
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from app.credentials import CredentialStore, SecretKind; "
+                f"print(CredentialStore().load(SecretKind.HUB_PASSWORD, {ACCOUNT!r}))",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "DBUS_SESSION_BUS_ADDRESS": bus},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.stdout.strip() == "agentdesk", result.stderr
+    finally:
+        service.stop()
+    assert not secret_service_owned({**os.environ, "DBUS_SESSION_BUS_ADDRESS": bus})  # its daemons are gone
