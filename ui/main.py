@@ -756,7 +756,8 @@ class Application(QObject):
 
     def _on_auto_password(self, user: str, hub_url: str, password: str | None) -> None:
         if not password:
-            self._on_auto_sign_in_failed(RuntimeError(f"no password saved in the keyring for {user}@{hub_url}"))
+            log.info("automatic sign-in: no password saved in the keyring for %s@%s", user, hub_url)
+            self._on_auto_sign_in_failed(None)
             return
         self.logs.redactor.add_secret(password)
         request = SignInRequest(hub_url, user, password, remember=True)
@@ -803,8 +804,10 @@ class Application(QObject):
         print(json.dumps(self._signed_in_event), flush=True)
         self.qapp.quit()
 
-    def _on_auto_sign_in_failed(self, error: BaseException) -> None:
-        log.warning("automatic sign-in failed: %s", error)
+    def _on_auto_sign_in_failed(self, error: BaseException | None) -> None:
+        """``error`` is None when the keyring has no password for the user (not a failure of anything)."""
+        if error is not None:
+            log.warning("automatic sign-in failed: %s", error)
         if self.args.exit_after_sign_in:
             self.qapp.exit(4)
             return

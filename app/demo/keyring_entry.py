@@ -1,7 +1,8 @@
 """``python -m app.demo.keyring_entry store|delete ACCOUNT``: the demo's hub password in the OS keyring.
 
 ``store`` reads the password from stdin (never the command line) and saves it as the client's own sign-in does
-(``app.credentials``, ``SecretKind.HUB_PASSWORD``, account ``user@https://hub``); ``delete`` removes it. Runs as a
+(``app.credentials``, ``SecretKind.HUB_PASSWORD``, account ``user@https://hub``); ``delete`` removes it and what the
+client saved for that account while signed in (refresh token, ticket-cache key). Runs as a
 separate process so it uses the keyring of the environment it is given (``app/demo/hub.py`` ``DemoKeyring``).
 """
 
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             store.store(SecretKind.HUB_PASSWORD, args.account, password)
         else:
-            store.delete(SecretKind.HUB_PASSWORD, args.account)
+            for kind in (SecretKind.HUB_PASSWORD, SecretKind.HUB_REFRESH_TOKEN, SecretKind.CACHE_KEY):
+                store.delete(kind, args.account)
     except CredentialError as exc:
         print(f"keyring: {exc}", file=sys.stderr)
         return 1

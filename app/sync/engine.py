@@ -615,6 +615,11 @@ class SyncEngine:
                 error = exc
             except (OSError, TimeoutError, websockets.InvalidHandshake, websockets.ConnectionClosed) as exc:
                 error = SyncError(SyncErrorKind.NETWORK, f"{type(exc).__name__}: {exc}")
+            except proto.ProtocolError as exc:
+                error = SyncError(SyncErrorKind.MALFORMED, str(exc))
+            except Exception as exc:  # a bug must not end live sync for the rest of the shift: log it, reconnect
+                log.exception("hub connection failed unexpectedly")
+                error = SyncError(SyncErrorKind.SERVER, f"{type(exc).__name__}: {exc}")
             finally:
                 self._ws = None
             if not self._signed_in():
