@@ -100,6 +100,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="with --sign-in: quit once signed in (exit code 0) or when signing in fails (exit code 4) (tests)",
     )
+    parser.add_argument(
+        "--exit-after-screen-pop",
+        action="store_true",
+        help="quit once the hub's screen pop for an incoming call is shown, printing it as a JSON line (tests)",
+    )
     parser.add_argument("--version", action="store_true", help="print the versions (app, Qt, pjsip) and exit")
     # Answered by ui.commands.dispatch before this parser runs; listed here for --help.
     parser.add_argument("--self-test", action="store_true", help="check this installation headless and exit (--json)")
@@ -450,6 +455,8 @@ class Application(QObject):
         self.tickets_panel.suggestions_requested.connect(self.knowledge_pane.suggest_for)
         self.tickets_panel.call_context_changed.connect(self.knowledge_pane.on_call_context)
         self.window.set_tickets_panel(self.tickets_panel)
+        if self.args.exit_after_screen_pop:
+            self.tickets_panel.screen_pop_shown.connect(self._on_screen_pop_shown_exit)
         self.window.set_knowledge_panel(self.knowledge_pane)
         if isinstance(self.sign_in_service, HubNotConfigured):
             self.sign_in_service = SyncSignIn(self.sync_engine)
@@ -799,6 +806,22 @@ class Application(QObject):
         if not self._shut_down:
             log.error("automatic sign-in: no answer from the phone registrar")
             self.qapp.exit(4)
+
+    @Slot(object)
+    def _on_screen_pop_shown_exit(self, event: object) -> None:
+        """``--exit-after-screen-pop``: the hub's answer (not only the cache's) is on screen."""
+        from app.sync.events import DataSource, ScreenPop
+
+        if isinstance(event, ScreenPop) and event.source is DataSource.HUB:
+            result = event.result
+            line = {
+                "event": "screen-pop",
+                "phone": event.phone,
+                "customer": result.customer_name if result else None,
+                "open_tickets": len(result.open_tickets) if result else 0,
+            }
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+            self.qapp.quit()
 
     def _exit_signed_in(self) -> None:
         print(json.dumps(self._signed_in_event), flush=True)

@@ -21,26 +21,26 @@ from app.demo.orchestrator import ROOT, Demo, DemoError, DemoService, VirtualDis
 from app.demo.second_agent import SecondAgentService
 
 
-def services(*, headless: bool) -> list[DemoService]:
+def services(*, headless: bool, first_call_s: float = 20.0, call_interval_s: float = 60.0) -> list[DemoService]:
     """The demo's services in start order. Add yours here."""
     result: list[DemoService] = []
     if headless:
         result.append(VirtualDisplay())
     hub = HubService()
     result.append(hub)
-    result += softphone_services()
+    result += softphone_services(first_call_s, call_interval_s)
     result.append(HealthDemoSettings())  # issue 8: no VPN or approved headset on a demo machine
     result.append(DemoKeyring(lambda: hub.url))  # the client signs in as agent.li with the keyring's password
     result.append(SecondAgentService(lambda: hub.url, lambda: hub.ca_file))  # someone else on the team board
     return result
 
 
-def softphone_services() -> list[DemoService]:
+def softphone_services(first_call_s: float = 20.0, call_interval_s: float = 60.0) -> list[DemoService]:
     """Kamailio with the demo agents' extensions and a simulated customer calling extension 1001 (issue 3)."""
     from app.demo.softphone import KamailioService, SimulatedCustomerService
 
     kamailio = KamailioService(agent_extension="1001")
-    return [kamailio, SimulatedCustomerService(kamailio)]
+    return [kamailio, SimulatedCustomerService(kamailio, first_s=first_call_s, interval_s=call_interval_s)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         "--check",
         action="store_true",
         help="start everything, wait until the client is signed in to the hub, stop (smoke test)",
+    )
+    parser.add_argument(
+        "--check-call",
+        action="store_true",
+        help="smoke test of a call: the customer calls at once; stop when the client shows the hub's screen pop",
     )
     parser.add_argument("--screenshot", type=Path, help="save a screenshot of the client window and stop")
     parser.add_argument(
@@ -65,8 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     client_args = list(args.client_args)
     if args.check:
         client_args.append("--exit-after-sign-in")
+    if args.check_call:
+        client_args.append("--exit-after-screen-pop")
+    checking = args.check or args.check_call
     screenshot = args.screenshot
-    if headless and not args.check and screenshot is None:
+    if headless and not checking and screenshot is None:
         screenshot = ROOT / "out" / "demo-screenshot.png"
         print(f"[demo] no screen found: the client runs on a virtual display and the demo saves {screenshot}")
     if screenshot is not None:
@@ -74,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print("[demo] " + accounts_message().replace("\n", "\n[demo] "), flush=True)
     try:
-        code = Demo(services(headless=headless), quiet=args.quiet).run(client_args, work_dir=args.work_dir)
+        # --check-call: the customer calls every few seconds until the client's phone answers the INVITE
+        calls = {"first_call_s": 5.0, "call_interval_s": 5.0} if args.check_call else {}
+        demo = Demo(services(headless=headless, **calls), quiet=args.quiet)
+        code = demo.run(client_args, work_dir=args.work_dir)
     except DemoError as exc:
         print(f"demo: {exc}", file=sys.stderr)
         return 1

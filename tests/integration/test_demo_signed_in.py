@@ -65,3 +65,28 @@ def test_demo_check_signs_the_client_in_to_the_hub_and_the_phone(tmp_path: Path)
 
     # The second agent signed in to the same hub, so the supervisor's board has someone on it.
     assert "signed in as agent.wang" in (work / "second-agent.log").read_text(encoding="utf-8")
+
+
+def test_demo_call_pops_the_callers_tickets_from_the_hub(tmp_path: Path) -> None:
+    """``--check-call``: the simulated customer (13800138000, a seeded customer) calls extension 1001 through
+    Kamailio; the signed-in client shows the hub's screen pop with that customer's open tickets."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+    env["PYTHONPATH"] = str(ROOT)
+    env["HOME"] = str(tmp_path / "home")
+    result = subprocess.run(
+        [sys.executable, "-m", "app.demo", "--check-call", "--work-dir", str(tmp_path / "work")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    pops = [e for line in result.stdout.splitlines() if line.startswith("{") and (e := json.loads(line))]
+    pop = next(e for e in pops if e.get("event") == "screen-pop")
+    assert pop["phone"] == "+8613800138000"
+    assert pop["customer"] == "张伟"
+    assert pop["open_tickets"] >= 1
+    assert "calling the agent" in (tmp_path / "work" / "customer.log").read_text(encoding="utf-8")
