@@ -22,6 +22,7 @@ import contextlib
 import json
 import random
 import resource
+import shutil
 import signal
 import statistics
 import sys
@@ -345,6 +346,7 @@ def main() -> int:
             h.stop()
         if cluster is not None:
             cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
