@@ -264,10 +264,21 @@ class Application(QObject):
         config = self.config_store.config
         service = HealthService(health_config(config), audio=_health_audio_probe())
         self.health = HealthController(
-            service, self.window, gate_required=bool(config.sip.server), upload=self._upload_health_report
+            service,
+            self.window,
+            gate_required=bool(config.sip.server),
+            upload=self._upload_health_report,
+            keep=self._keep_health_report,
         )
         self.window.set_health_panel(self.health.panel)
         self.window.add_status_indicator(self.health.indicator)
+
+    @staticmethod
+    def _keep_health_report(report: Report) -> None:
+        """Worker thread: the latest report, kept for the diagnostics bundle (Help → Save diagnostics bundle)."""
+        from app import diagnostics
+
+        diagnostics.save_health_report(diagnostics.default_state_dir(), report.to_json())
 
     def _upload_health_report(self, report: Report) -> None:
         """Worker thread: the gate's report to the hub over the signed-in session (app/sync adds the token)."""
@@ -330,8 +341,7 @@ class Application(QObject):
         sip = self.config_store.config.sip
         if not sip.server:
             return
-        import platformdirs
-
+        from app import diagnostics
         from app.phone import PhoneBridge, fan_out
         from sip.audio.pjport import BridgedCallAudio
         from sip.engine import SipEngine
@@ -340,7 +350,8 @@ class Application(QObject):
         from ui.phone.controller import PhoneController
         from ui.phone.texts import error_text
 
-        history = CallHistory(Path(platformdirs.user_data_dir("AgentDesk", appauthor=False)) / "calls.sqlite")
+        # The same file the diagnostics bundle reads its call-quality history from.
+        history = CallHistory(diagnostics.default_call_history_file())
         self.phone_bridge = PhoneBridge(self)
         engine = SipEngine(
             EngineSettings(codecs=tuple(sip.codecs), sip_trace=self.config_store.config.logging.sip_trace),

@@ -34,6 +34,7 @@ class HealthController(QObject):
         *,
         gate_required: bool,
         upload: Callable[[Report], None] | None = None,
+        keep: Callable[[Report], None] | None = None,
     ) -> None:
         super().__init__(window)
         self.service = service
@@ -43,6 +44,8 @@ class HealthController(QObject):
         self.agent = ""
         # Sends a report over the signed-in hub session (app/sync adds the token); default: the service's own POST.
         self._upload = upload
+        # Keeps the latest report on disk for the diagnostics bundle (worker thread; file I/O off the GUI thread).
+        self._keep = keep
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="health")
         self.panel = HealthPanel()
         self.indicator = HealthIndicator()
@@ -66,6 +69,7 @@ class HealthController(QObject):
         monitor.vpn_restored.connect(self.panel.banner.on_vpn_restored)
         monitor.report_updated.connect(self.panel.on_report_updated)
         monitor.report_updated.connect(self.indicator.on_report_updated)
+        monitor.report_updated.connect(self._on_report_updated)
         self.panel.banner.recheck_button.clicked.connect(monitor.check_now)
         return monitor
 
@@ -102,7 +106,21 @@ class HealthController(QObject):
         gate.start()
 
     @Slot(object)
+    def _on_report_updated(self, report: Report) -> None:
+        keep = self._keep
+        if keep is not None:
+            self.executor.submit(self._keep_safely, keep, report)
+
+    @staticmethod
+    def _keep_safely(keep: Callable[[Report], None], report: Report) -> None:
+        try:
+            keep(report)
+        except OSError:
+            log.warning("could not keep the latest health report for diagnostics", exc_info=True)
+
+    @Slot(object)
     def _on_gate_report_ready(self, report: Report) -> None:
+        self._on_report_updated(report)
         self.monitor.seed(report)
         self._pending_upload = report
         self._upload_if_signed_in()

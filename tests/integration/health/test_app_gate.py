@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.credentials import CredentialStore
+from app.diagnostics import default_state_dir, read_health_report
 from app.signin import SignedIn, SignInRequest
 from tests.helpers.health_hub import HubStub, make_certs
 from tests.helpers.hub import DEMO_PASSWORD, HubProcess
@@ -90,6 +91,11 @@ def test_gate_blocks_sign_in_when_the_phone_server_is_down(
     assert [c.value for c in report.blocking] == ["voice.path"]
     assert not gate.continue_button.isEnabled()
     assert root.login_dialog is None
+    # The latest report is kept for the diagnostics bundle (written off the GUI thread).
+    qtbot.waitUntil(lambda: read_health_report(default_state_dir()) is not None, timeout=10000)
+    kept = read_health_report(default_state_dir())
+    assert kept is not None
+    assert kept["blocking"] == ["voice.path"]
     gate.reject()
     assert not root.health.gate_passed
 
