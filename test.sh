@@ -12,5 +12,12 @@ echo "== ruff format";   ruff format --check .
 echo "== mypy --strict"; mypy
 echo "== import layers"; lint-imports
 echo "== translations";  python build_scripts/i18n.py check
-echo "== pytest"
-exec python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+    echo "== pytest $*"
+    exec python -m pytest "$@"
+fi
+# Two pytest processes: the fast Qt-free/offscreen unit tests first, then everything that starts real programs.
+# Separate processes also keep threads and Qt objects an in-process application test leaves behind from reaching
+# the unit tests (a full single-process run once crashed in pytest-qt's event processing that way).
+echo "== pytest: unit";        python -m pytest tests/unit
+echo "== pytest: integration"; exec python -m pytest tests/integration tests/packaging
