@@ -100,10 +100,16 @@ class BackgroundRunner:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="background")
         self._running: set[Task[Any]] = set()  # keeps tasks alive until delivered
         self._owner = QObject()  # parent of the relays (GUI thread)
+        self._closed = False
 
     def run(self, fn: Callable[..., T], *args: object, name: str = "") -> Task[T]:
         """Run ``fn(*args)`` on a worker thread. Call from the GUI thread."""
         task: Task[T] = Task(name or getattr(fn, "__qualname__", repr(fn)), self._running.discard, self._owner)
+        if self._closed:
+            # A timer or late signal after shutdown (the application is quitting): the work is dropped, like the
+            # results of calls still running at shutdown, instead of raising in the GUI thread.
+            log.debug("background: %s dropped after shutdown", task.name)
+            return task
         self._running.add(task)
         future = self._pool.submit(fn, *args)
 
@@ -120,4 +126,5 @@ class BackgroundRunner:
 
     def shutdown(self) -> None:
         """Stop accepting work; running calls finish in the background (their results are dropped)."""
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)

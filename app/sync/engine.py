@@ -159,7 +159,7 @@ class SyncEngine:
             return
         self._stopped = True
         with contextlib.suppress(concurrent.futures.TimeoutError, RuntimeError):
-            self._submit(self._shutdown()).result(timeout)
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
 
@@ -178,6 +178,13 @@ class SyncEngine:
         return task
 
     def _submit(self, coro: Coroutine[Any, Any, _T]) -> concurrent.futures.Future[_T]:
+        if self._stopped:
+            # A late timer or signal after stop() (the application is quitting): fail the request like an unreachable
+            # hub instead of raising "Event loop is closed" in the caller's (GUI) thread.
+            coro.close()
+            failed: concurrent.futures.Future[_T] = concurrent.futures.Future()
+            failed.set_exception(SyncError(SyncErrorKind.NETWORK, "the hub connection is stopped"))
+            return failed
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
     def _signed_in(self) -> bool:

@@ -7,6 +7,7 @@ fingerprint poll must never wait behind a full check).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -109,7 +110,8 @@ class HealthController(QObject):
     def _on_report_updated(self, report: Report) -> None:
         keep = self._keep
         if keep is not None:
-            self.executor.submit(self._keep_safely, keep, report)
+            with contextlib.suppress(RuntimeError):  # the pool is shut down: the application is quitting
+                self.executor.submit(self._keep_safely, keep, report)
 
     @staticmethod
     def _keep_safely(keep: Callable[[Report], None], report: Report) -> None:
