@@ -45,6 +45,7 @@ from app.protocol import (
 from app.version import __version__
 from tests.helpers.ports import free_port
 from tests.helpers.process import ManagedProcess
+from tests.helpers.require import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path(os.environ.get("AGENTDESK_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -385,7 +386,7 @@ def payload_json(env: Envelope) -> str:
 @pytest.fixture(scope="session")
 def pg_cluster(process_log_dir: Path) -> Iterator[PostgresCluster]:
     if not (PG_BIN / "postgres").exists():
-        pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN}")
+        missing(f"PostgreSQL server binaries not found in {PG_BIN}")
     cluster = PostgresCluster(process_log_dir).start()
     try:
         yield cluster

@@ -36,6 +36,7 @@ import numpy.typing as npt
 import pytest
 
 from tests.helpers.process import ManagedProcess
+from tests.helpers.require import missing
 
 SYSTEM_ALSA_CONF = Path("/usr/share/alsa/alsa.conf")
 Samples = npt.NDArray[np.float64]
@@ -494,7 +495,7 @@ class PulseSession:
 def pulse_server(tmp_path_factory: pytest.TempPathFactory, process_log_dir: Path) -> Generator[PulseServer, None, None]:
     """One private PulseAudio daemon for the test session (skips when PulseAudio is not installed)."""
     if not pulseaudio_available():
-        pytest.skip("PulseAudio (pulseaudio, pactl, pacat) is not installed")
+        missing("PulseAudio (pulseaudio, pactl, pacat) is not installed")
     # A short path: the unix socket path must stay under 108 bytes.
     root = Path(tmp_path_factory.mktemp("pa"))
     server = PulseServer(root, process_log_dir).start()

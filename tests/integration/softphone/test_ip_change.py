@@ -21,6 +21,7 @@ import pytest
 from tests.helpers.agent import AgentProcess
 from tests.helpers.baresip import Baresip
 from tests.helpers.kamailio import start_lab
+from tests.helpers.require import missing
 from tests.helpers.tones import has_tone, windows
 
 pytestmark = [pytest.mark.integration, pytest.mark.root]
@@ -51,7 +52,7 @@ def _ip(*argv: str) -> None:
 @pytest.fixture
 def net() -> Iterator[Net]:
     if os.geteuid() != 0:
-        pytest.skip("network namespaces need root")
+        missing("network namespaces need root")
     pid = os.getpid() % 100000
     n = Net(ns=f"ad{pid}c", subnet=f"10.77.{pid % 250}", host_if=f"ad{pid}r", ns_if=f"ad{pid}n")
     try:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.helpers.hub import HubProcess
+from tests.helpers.require import missing
 from tests.integration.sync.conftest import *  # noqa: F403 - fixtures (engines, hub_sqlite, ...)
 
 
@@ -14,4 +15,4 @@ def _hub_has_tickets(hub_sqlite: HubProcess) -> None:
     """These tests need the hub's ticket and knowledge service; a hub build without it is reported as a skip."""
     status = httpx.get(f"{hub_sqlite.api}/ticket-categories", timeout=10).status_code
     if status == 404:
-        pytest.skip("this hub build has no ticket service (GET /ticket-categories → 404)")
+        missing("this hub build has no ticket service (GET /ticket-categories → 404)")

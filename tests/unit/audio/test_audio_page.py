@@ -20,6 +20,7 @@ from app.config import ConfigStore
 from sip.audio import AudioEngine, Role
 from sip.audio.model import FRAME_BYTES
 from tests.helpers.fake_audio import J_IN, J_OUT, MIC, SPK, FakeBackend
+from tests.helpers.require import missing
 from ui.audio.page import AudioPage
 
 pytestmark = pytest.mark.unit
@@ -147,7 +148,7 @@ def test_chinese_translation_is_complete(parts: tuple[AudioPage, AudioEngine, Fa
     translator = QTranslator()
     qm = ROOT / "resources" / "i18n" / "audio_zh_CN.qm"
     if not qm.exists():
-        pytest.skip("translations not compiled (build_scripts/i18n.py compile)")
+        missing("translations not compiled (build_scripts/i18n.py compile)")
     assert translator.load(str(qm))
     app = QCoreApplication.instance()
     assert app is not None
