@@ -185,8 +185,8 @@ async def _background(ctx: HubContext) -> None:
     loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(ctx.config.sweep_interval_s)
+        seen, ctx.seen = ctx.seen, {}
         try:
-            seen, ctx.seen = ctx.seen, {}
             await run_in_threadpool(_sweep_once, ctx, seen)
             if loop.time() - last_prune > 60:
                 last_prune = loop.time()
@@ -194,6 +194,10 @@ async def _background(ctx: HubContext) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:
+            # keep the heartbeats of the failed batch (newer ones win) so nobody is wrongly left offline
+            for user_id, at in seen.items():
+                if user_id not in ctx.seen or ctx.seen[user_id] < at:
+                    ctx.seen[user_id] = at
             log.exception("background sweep failed; retrying")
 
 
