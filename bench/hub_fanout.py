@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import resource
 import shutil
@@ -29,9 +30,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -62,7 +65,7 @@ class Account:
 
 
 def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list[Account]]:
-    """Teams, agents, supervisors, sessions and tokens, written directly (fast)."""
+    """Teams, agents, supervisors, sessions and tokens, written directly in bulk (fast on both databases)."""
     from server.auth import TokenSigner, hash_password, load_secret
     from server.db import AgentStateRow, AuthSession, Team, User, make_engine, make_sessionmaker, utcnow
 
@@ -70,20 +73,18 @@ def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list
     sessions = make_sessionmaker(engine)
     now = utcnow()
     shared_hash = hash_password(uuid.uuid4().hex)
-    agent_accounts: list[Account] = []
-    supervisors: list[Account] = []
     with sessions() as db:
         signer = TokenSigner(load_secret(db))
         exp = int((now + timedelta(hours=6)).timestamp())
-        teams = []
-        for t in range((agents + team_size - 1) // team_size):
-            team = Team(name=f"bench-team-{t:03d}", policy={"wrap_up": {"mode": "optional"}})
-            db.add(team)
-            teams.append(team)
+        teams = [
+            Team(name=f"bench-team-{t:03d}", policy={"wrap_up": {"mode": "optional"}})
+            for t in range((agents + team_size - 1) // team_size)
+        ]
+        db.add_all(teams)
         db.flush()
 
-        def account(username: str, role: str, team: Team) -> Account:
-            user = User(
+        def user(username: str, role: str, team: Team) -> User:
+            return User(
                 username=username,
                 display_name=username,
                 password_hash=shared_hash,
@@ -94,23 +95,28 @@ def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list
                 failed_logins=0,
                 created_at=now,
             )
-            db.add(user)
-            db.flush()
+
+        agent_users = [user(f"bench.agent{i:05d}", "agent", teams[i // team_size]) for i in range(agents)]
+        sup_users = [user(f"bench.sup{t:03d}", "supervisor", team) for t, team in enumerate(teams)]
+        db.add_all(agent_users + sup_users)
+        db.flush()  # one multi-row INSERT per batch; ids come back
+
+        def account(u: User) -> Account:
             sid = str(uuid.uuid4())
             db.add(
                 AuthSession(
                     id=sid,
-                    user_id=user.id,
+                    user_id=u.id,
                     client_kind="desktop",
                     device="bench",
                     client_version=__version__,
                     created_at=now,
                 )
             )
-            if role == "agent":
+            if u.role == "agent":
                 db.add(
                     AgentStateRow(
-                        user_id=user.id,
+                        user_id=u.id,
                         state=AgentState.READY.value,
                         reason=None,
                         since=now,
@@ -120,13 +126,12 @@ def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list
                         wrap_up_extensions=0,
                     )
                 )
-            token = signer.sign({"sub": user.id, "sid": sid, "exp": exp, "jti": uuid.uuid4().hex[:12]})
-            return Account(user.id, team.id, token, role)
+            token = signer.sign({"sub": u.id, "sid": sid, "exp": exp, "jti": uuid.uuid4().hex[:12]})
+            assert u.team_id is not None
+            return Account(u.id, u.team_id, token, u.role)
 
-        for i in range(agents):
-            agent_accounts.append(account(f"bench.agent{i:05d}", "agent", teams[i // team_size]))
-        for t, team in enumerate(teams):
-            supervisors.append(account(f"bench.sup{t:03d}", "supervisor", team))
+        agent_accounts = [account(u) for u in agent_users]
+        supervisors = [account(u) for u in sup_users]
         db.commit()
     engine.dispose()
     return agent_accounts, supervisors
@@ -262,12 +267,14 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         delivery.append(t_recv - t0)
 
     pushes = []
+    print(f"load average at the start of the pushes: {_load()}")
     t_start = time.perf_counter()
     for i in range(args.pushes):
         pushes.append(asyncio.create_task(one_push(i)))
         await asyncio.sleep(1 / args.rate)
     await asyncio.wait_for(asyncio.gather(*pushes), 60)
     elapsed = time.perf_counter() - t_start
+    print(f"load average at the end of the pushes: {_load()} ({os.cpu_count()} CPUs)")
     for i, h in enumerate(hubs):
         print(
             f"hub {i} (pid {h.process.pid}) RSS with {len(clients) // len(hubs)} agents connected: {rss_mb(h):.0f} MB"
@@ -286,6 +293,10 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         print(f"REST force command: p50 {pct(rest, 50) * 1000:.1f} ms, p99 {pct(rest, 99) * 1000:.1f} ms")
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def rss_mb(proc: HubProcess) -> float:
     p = psutil.Process(proc.process.pid)
     total = p.memory_info().rss
@@ -293,6 +304,16 @@ def rss_mb(proc: HubProcess) -> float:
         with contextlib.suppress(psutil.Error):
             total += child.memory_info().rss
     return total / 1e6
+
+
+def run(main: Coroutine[Any, Any, None]) -> None:
+    """The clients' loop: uvloop when installed (as the hub's), so the clients' own overhead stays small."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -339,7 +360,7 @@ def main() -> int:
             hubs.append(HubProcess(url, work, name=f"bench-hub-{i}", env=env, args=("--no-access-log",)).start())
         for i, h in enumerate(hubs):
             print(f"hub {i} RSS idle: {rss_mb(h):.0f} MB")
-        asyncio.run(measure(hubs, agents, sups, args))
+        run(measure(hubs, agents, sups, args))
         return 0
     finally:
         for h in hubs:
