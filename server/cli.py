@@ -7,7 +7,6 @@ options below (highest precedence). ``--database-url`` defaults to a SQLite file
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import logging
 import os
@@ -202,8 +201,8 @@ def _serve(
         upgrade(config.database_url)
     app = create_app(config)
     uv_config = uvicorn.Config(app, **uvicorn_settings(config, access_log, tls_cert, tls_key))
-    server = uvicorn.Server(uv_config)
-    asyncio.run(server.serve())
+    # Server.run, not asyncio.run(server.serve()): it builds the loop uvicorn is configured for (uvloop when installed)
+    uvicorn.Server(uv_config).run()
     return 0
 
 
