@@ -288,8 +288,9 @@ def test_areas_are_built_after_the_first_paint(qapp: QApplication, qtbot: QtBot)
         knowledge = application.window.panel(Panel.KNOWLEDGE)
         assert isinstance(knowledge, EmptyPanel)
         assert _label(knowledge, "emptyText").text() == "正在加载…"
-        application.window.show()
-        qtbot.waitUntil(lambda: application.window.panel(Panel.KNOWLEDGE) is not knowledge, timeout=10000)
+        with qtbot.waitSignal(application.areas_ready, timeout=20000):
+            application.window.show()
+        assert application.window.panel(Panel.KNOWLEDGE) is not knowledge
         for panel in Panel:
             widget = application.window.panel(panel)
             if isinstance(widget, EmptyPanel):
