@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.credentials import CredentialStore
+from sip.engine import SipEngine
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.ports import free_port
 from ui.main import Application, parse_args
@@ -61,6 +62,10 @@ def _started_threads(before: set[threading.Thread]) -> list[str]:
     return sorted(t.name for t in threading.enumerate() if t not in before and t.is_alive())
 
 
+def _running(engine: SipEngine) -> bool:
+    return engine.running
+
+
 def _active_timers(application: Application) -> list[str]:
     owners: list[QObject] = [application, application.window, *QApplication.topLevelWidgets()]
     timers = {timer for owner in owners for timer in owner.findChildren(QTimer) if timer.isActive()}
@@ -75,8 +80,9 @@ def test_shutdown_with_every_area_running_leaves_no_thread_or_timer(
     make_root.append(application)
     application.window.show()
     qtbot.waitExposed(application.window)
-    assert application.sip_engine is not None
-    assert application.sip_engine.running
+    engine = application.sip_engine
+    assert engine is not None
+    assert _running(engine)
     running = set(_started_threads(threads_before))
     assert {"agentdesk-sync", "sip-engine", "audio-control"} <= running, running
     assert _active_timers(application), "the panels' timers run while the application does"
@@ -97,7 +103,7 @@ def test_shutdown_with_every_area_running_leaves_no_thread_or_timer(
 
     assert _started_threads(threads_before) == []
     assert _active_timers(application) == []
-    assert not application.sip_engine.running
+    assert not _running(engine)
     application.shutdown()  # idempotent
     with qtbot.assertNotEmitted(application.areas_ready, wait=300):
         pass  # queued deliveries (the slow call's result, hub events) are processed here and dropped
