@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -209,6 +209,7 @@ class Application(QObject):
         self._signed_in_event: dict[str, str] = {}  # --exit-after-sign-in: the JSON line printed before quitting
         self._version_check = version_check
         self._shut_down = False
+        self._disposed = False
         self._painted = False
         # -- the areas: built at once (tests), or, for a real start, after the window is first painted so the agent
         # sees the window while the heavier areas (SIP engine, hub connection, health) load
@@ -586,7 +587,9 @@ class Application(QObject):
         if self._previous_crash is not None:
             self.crash_reporter.report(self._previous_crash)
         log.info("AgentDesk started (log file %s)", self.logs.log_file)
-        return int(self.qapp.exec())
+        code = int(self.qapp.exec())
+        self.dispose()
+        return code
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Paint and not self._painted:
@@ -673,6 +676,24 @@ class Application(QObject):
             self.sync_engine.stop()  # ends the session's tasks and the WebSocket, closes the cache, joins the thread
         self.runner.shutdown()
         self._shutdown_shell()
+
+    def dispose(self) -> None:
+        """:meth:`shutdown`, then delete the window (with its dialogs) and this root's Qt objects now, on the GUI thread.
+
+        Without this the C++ objects die whenever Python's cycle collector reaches them — possibly on a worker thread
+        and in the middle of unrelated Qt work (a later test, or interpreter teardown), which is how a leftover
+        application once crashed pytest-qt. In-process tests call it in their teardown; ``run()`` calls it after the
+        event loop returns."""
+        self.shutdown()
+        if self._disposed:
+            return
+        self._disposed = True
+        for page in self.window.settings_pages():  # kept by the window without a Qt parent (the dialog adopts them)
+            page.deleteLater()
+        self.window.deleteLater()
+        self.qsettings.deleteLater()
+        self.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     @staticmethod
     def _stop_timers(owner: QObject) -> None:

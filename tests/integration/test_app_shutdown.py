@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -44,14 +45,11 @@ def threads_before() -> set[threading.Thread]:
 
 @pytest.fixture
 def make_root(qapp: QApplication, threads_before: set[threading.Thread]) -> Iterator[list[Application]]:
-    """Applications a test builds; shut down (again: it is idempotent) and deleted in the teardown."""
+    """Applications a test builds; disposed of in the teardown (again: it is idempotent)."""
     made: list[Application] = []
     yield made
     for application in made:
-        application.shutdown()
-        application.window.close()
-        application.window.deleteLater()
-        application.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now
 
 
 def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
@@ -76,6 +74,7 @@ def _active_timers(application: Application) -> list[str]:
 def test_shutdown_with_every_area_running_leaves_no_thread_or_timer(
     qtbot: QtBot, make_root: list[Application], threads_before: set[threading.Thread]
 ) -> None:
+    widgets_before = set(QApplication.topLevelWidgets())
     application = Application(parse_args(["--lang", "en"]), credentials=CredentialStore(MemoryKeyring()))
     make_root.append(application)
     application.window.show()
@@ -109,6 +108,13 @@ def test_shutdown_with_every_area_running_leaves_no_thread_or_timer(
         pass  # queued deliveries (the slow call's result, hub events) are processed here and dropped
     assert delivered == []
     assert _active_timers(application) == []
+
+    window = application.window
+    application.dispose()  # the Qt objects go now, on this thread, not whenever the cycle collector finds them
+    assert not shiboken6.isValid(window)
+    assert not shiboken6.isValid(application)
+    left = [type(w).__name__ for w in QApplication.topLevelWidgets() if w not in widgets_before]
+    assert left == [], f"top-level widgets left for the garbage collector: {left}"
 
 
 @pytest.mark.usefixtures("sip_site")
