@@ -227,10 +227,14 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
     for c in clients:
         by_team.setdefault(c.account.team_id, []).append(c)
     sup_by_team = {s.team_id: s for s in sups}
-    https = [httpx.AsyncClient(base_url=h.api, timeout=30, limits=httpx.Limits(max_connections=50)) for h in hubs]
+    # Idle pooled connections are dropped before uvicorn's 5 s keep-alive ends them (a request racing that close
+    # would fail with a read error).
+    limits = httpx.Limits(max_connections=50, keepalive_expiry=2.0)
+    https = [httpx.AsyncClient(base_url=h.api, timeout=30, limits=limits) for h in hubs]
     delivery: list[float] = []
     rest: list[float] = []
     lost = 0
+    transport_errors: list[str] = []
     rng = random.Random(5)
 
     async def one_push(i: int) -> None:
@@ -240,11 +244,16 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         http = https[(i + 1) % len(https)]  # with two hubs: command on the other process than most agents
         state = AgentState.NOT_READY if i % 2 == 0 else AgentState.READY
         t0 = time.perf_counter()
-        r = await http.post(
-            f"/agents/{target.account.user_id}/force",
-            json={"state": state.value},
-            headers={"Authorization": f"Bearer {sup.token}"},
-        )
+        try:
+            r = await http.post(
+                f"/agents/{target.account.user_id}/force",
+                json={"state": state.value},
+                headers={"Authorization": f"Bearer {sup.token}"},
+            )
+        except httpx.TransportError as exc:
+            transport_errors.append(type(exc).__name__)
+            lost += 1
+            return
         t_rest = time.perf_counter()
         if r.status_code != 200:
             lost += 1
@@ -268,6 +277,7 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
 
     pushes = []
     print(f"load average at the start of the pushes: {_load()}")
+    cpu_start = [cpu_seconds(h) for h in hubs]
     t_start = time.perf_counter()
     for i in range(args.pushes):
         pushes.append(asyncio.create_task(one_push(i)))
@@ -275,6 +285,11 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
     await asyncio.wait_for(asyncio.gather(*pushes), 60)
     elapsed = time.perf_counter() - t_start
     print(f"load average at the end of the pushes: {_load()} ({os.cpu_count()} CPUs)")
+    for i, h in enumerate(hubs):
+        used = cpu_seconds(h) - cpu_start[i]
+        print(
+            f"hub {i} CPU during the pushes: {used:.1f} s in {elapsed:.1f} s ({used / elapsed * 100:.0f} % of one core)"
+        )
     for i, h in enumerate(hubs):
         print(
             f"hub {i} (pid {h.process.pid}) RSS with {len(clients) // len(hubs)} agents connected: {rss_mb(h):.0f} MB"
@@ -284,6 +299,11 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         await http_client.aclose()
     await asyncio.gather(*tasks, return_exceptions=True)
     print(f"pushes: {len(delivery)} delivered, {lost} lost/refused, {elapsed:.1f} s at {args.rate}/s")
+    if transport_errors:
+        print(f"REST transport errors: {', '.join(sorted(set(transport_errors)))} x{len(transport_errors)}")
+    for i, h in enumerate(hubs):
+        if not h.process.alive():
+            print(f"hub {i} exited ({h.process.proc.returncode if h.process.proc else '?'}):\n{h.process.tail(40)}")
     if delivery:
         print(
             f"delivery (force → agent socket): p50 {pct(delivery, 50) * 1000:.1f} ms, "
@@ -295,6 +315,11 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
 
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def cpu_seconds(proc: HubProcess) -> float:
+    times = psutil.Process(proc.process.pid).cpu_times()
+    return float(times.user + times.system)
 
 
 def rss_mb(proc: HubProcess) -> float:

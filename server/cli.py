@@ -7,6 +7,7 @@ options below (highest precedence). ``--database-url`` defaults to a SQLite file
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import logging
 import os
@@ -153,6 +154,19 @@ def _create_user(config: HubConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def tune_gc() -> None:
+    """Garbage-collector settings for a process holding thousands of sockets.
+
+    Each push socket keeps ~230 GC-tracked objects alive (1.2 million at 5,000 agents), and a full collection walks
+    all of them on the event loop thread: with the default thresholds one ran every ~10 s while 5,000 agents
+    connected, 1–4 s each on the loaded test machine, stalling every socket. What was loaded at start-up is frozen
+    (never scanned again) and collections run less often; reference counting still frees almost everything at once.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 100)
+
+
 def uvicorn_settings(
     config: HubConfig, access_log: bool, tls_cert: Path | None = None, tls_key: Path | None = None
 ) -> dict[str, Any]:
@@ -201,6 +215,7 @@ def _serve(
         upgrade(config.database_url)
     app = create_app(config)
     uv_config = uvicorn.Config(app, **uvicorn_settings(config, access_log, tls_cert, tls_key))
+    tune_gc()
     # Server.run, not asyncio.run(server.serve()): it builds the loop uvicorn is configured for (uvloop when installed)
     uvicorn.Server(uv_config).run()
     return 0
