@@ -278,13 +278,32 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
     pushes = []
     print(f"load average at the start of the pushes: {_load()}")
     cpu_start = [cpu_seconds(h) for h in hubs]
+    me = psutil.Process()
+    my_cpu_start = sum(me.cpu_times()[:2])
+    lags: list[float] = []
+
+    async def lag_probe() -> None:
+        # how late this (client) process's own loop runs: when it lags, the delivery figures are the clients'
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(0.1)
+            lags.append(time.perf_counter() - t - 0.1)
+
+    probe = asyncio.create_task(lag_probe())
     t_start = time.perf_counter()
     for i in range(args.pushes):
         pushes.append(asyncio.create_task(one_push(i)))
         await asyncio.sleep(1 / args.rate)
     await asyncio.wait_for(asyncio.gather(*pushes), 60)
     elapsed = time.perf_counter() - t_start
+    probe.cancel()
     print(f"load average at the end of the pushes: {_load()} ({os.cpu_count()} CPUs)")
+    my_cpu = sum(me.cpu_times()[:2]) - my_cpu_start
+    if lags:
+        print(
+            f"clients (this process): CPU {my_cpu / elapsed * 100:.0f} % of one core; event-loop lag "
+            f"p50 {pct(lags, 50) * 1000:.0f} ms, p99 {pct(lags, 99) * 1000:.0f} ms"
+        )
     for i, h in enumerate(hubs):
         used = cpu_seconds(h) - cpu_start[i]
         print(

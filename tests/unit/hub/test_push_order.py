@@ -52,10 +52,25 @@ class Table:
 
 
 def run(body: Callable[[asyncio.AbstractEventLoop], Coroutine[Any, Any, None]]) -> None:
+    """Run ``body`` on a fresh event loop in its own thread (as the hub's loop owns the sockets), leaving the main
+    thread's asyncio and signal state alone for the Qt tests that run later in the same process."""
+    errors: list[BaseException] = []
+
     async def main() -> None:
         await body(asyncio.get_running_loop())
 
-    asyncio.run(main())
+    def thread() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # re-raised in the test's thread below
+            errors.append(exc)
+
+    runner = threading.Thread(target=thread, name="test-loop")
+    runner.start()
+    runner.join(60)
+    assert not runner.is_alive(), "the test's event loop did not finish"
+    if errors:
+        raise errors[0]
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
