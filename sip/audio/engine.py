@@ -29,6 +29,7 @@ import collections
 import concurrent.futures
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -57,6 +58,7 @@ from sip.audio.model import (
     DevicesChanged,
     Role,
 )
+from sip.audio.realtime import ThreadPromoter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -73,6 +75,12 @@ SPEAKER_TARGET = 1
 MIC_TARGET = 1
 #: Output callbacks are ignored for xrun counting while a stream starts (PulseAudio primes its buffer).
 WARMUP_S = 1.0
+#: Python's GIL switch interval while the talk streams are open (s). Every audio callback needs the GIL; when
+#: another thread (the GUI's) holds it, a waiting thread asks for it only after the switch interval (5 ms by
+#: default), and with a busy GUI thread that wait came on top of every one of the 150 callbacks a second. Measured
+#: at load average 10 with a busy GUI thread: 100–350 ms gaps at 5 ms, none longer than one frame at 1 ms. The
+#: previous value is restored when the call audio closes.
+GIL_SWITCH_INTERVAL = 0.001
 
 
 class _Stream:
@@ -137,6 +145,8 @@ class AudioEngine:
         speaker_target: int = SPEAKER_TARGET,
         mic_target: int = MIC_TARGET,
         blocks_per_frame: int = BLOCKS_PER_FRAME,
+        realtime: bool = True,
+        switch_interval: float | None = GIL_SWITCH_INTERVAL,
     ) -> None:
         self.backend = backend
         self._settings = settings or AudioSettings()
@@ -148,7 +158,11 @@ class AudioEngine:
         self._blocks = blocks_per_frame
         self._block_bytes = FRAME_BYTES // blocks_per_frame
         self._pending_in = b""  # first half of a microphone frame (two 10 ms blocks per frame)
-        self._pending_out = b""  # second half of a speaker frame
+        self._pending_out: memoryview | None = None  # second half of a speaker frame
+        #: Real-time priority for the audio threads (see ``sip/audio/realtime.py``); off for fake backends.
+        self._rt = ThreadPromoter(realtime, defer=self._defer_realtime)
+        self._switch_interval = switch_interval
+        self._saved_switch_interval: float | None = None
         self._speaker_q = FrameQueue(target=speaker_target, capacity=speaker_target + 6)
         self._mic_q = FrameQueue(target=mic_target, capacity=mic_target + 6)
         self._inventory = DeviceInventory()
@@ -164,6 +178,9 @@ class AudioEngine:
         self._max_in_gap = 0.0
         self._out_flags = 0
         self._in_flags = 0
+        # Device-side latency as PortAudio reports it per callback (s): sum and count, for the benchmark.
+        self._in_dev = [0.0, 0]
+        self._out_dev = [0.0, 0]
         self._cue: collections.deque[bytes] = collections.deque()
         self._ring: _Playback | None = None
         self._meter: _Stream | None = None
@@ -435,6 +452,12 @@ class AudioEngine:
         stats.max_input_gap = self._max_in_gap
         stats.output_latency = self._output.stream.latency if self._output else 0.0
         stats.input_latency = self._input.stream.latency if self._input else 0.0
+        in_sum, in_n = self._in_dev
+        out_sum, out_n = self._out_dev
+        stats.input_device_delay = in_sum / in_n if in_n else 0.0
+        stats.output_device_delay = out_sum / out_n if out_n else 0.0
+        stats.realtime_threads = dict(self._rt.promoted)
+        stats.blocks_per_frame = self._blocks
         return stats
 
     def queue_depths(self) -> tuple[int, int]:
@@ -447,6 +470,8 @@ class AudioEngine:
         self._speaker_q.stats.__init__()  # type: ignore[misc]
         self._max_out_gap = self._max_in_gap = 0.0
         self._out_flags = self._in_flags = 0
+        self._in_dev = [0.0, 0]
+        self._out_dev = [0.0, 0]
 
     # ------------------------------------------------------------------ data path: pjmedia clock thread
     def read_mic_frame(self) -> bytes:
@@ -459,13 +484,22 @@ class AudioEngine:
         if self._output is not None and len(frame) == FRAME_BYTES:
             self._speaker_q.push(frame)
 
+    def adopt_audio_thread(self, role: str) -> None:
+        """Called first thing by every audio callback (ours and pjmedia's clock thread through the port): the
+        first call on a new thread raises it to real-time priority; later calls cost a set lookup."""
+        self._rt.adopt(role)
+
     def play_cue(self, pcm: bytes) -> None:
         """Mix a short cue (16 kHz mono int16, e.g. the call-waiting tone) into the talk output."""
         for i in range(0, len(pcm) - FRAME_BYTES + 1, FRAME_BYTES):
             self._cue.append(pcm[i : i + FRAME_BYTES])
 
     # ------------------------------------------------------------------ data path: PortAudio threads
-    def _on_input(self, indata: Any, _frames: int, _time_info: Any, status: Any) -> None:
+    # Per callback: one ``bytes`` copy of the block in (the queue keeps immutable frames, so the consumer never
+    # sees a buffer being rewritten), one slice assignment out, a few float operations for the statistics. The
+    # silence frame and the block size are preallocated; no lock, no logging, no numpy unless a cue is mixed.
+    def _on_input(self, indata: Any, _frames: int, time_info: Any, status: Any) -> None:
+        self._rt.adopt("portaudio-input")
         now = time.monotonic()
         last, self._last_in_cb = self._last_in_cb, now
         stream = self._input
@@ -474,16 +508,24 @@ class AudioEngine:
                 self._max_in_gap = now - last
             if status:
                 self._in_flags += 1
-        block = bytes(indata)
+            if time_info is not None:
+                dev = self._in_dev
+                dev[0] += time_info.currentTime - time_info.inputBufferAdcTime
+                dev[1] += 1
         if self._blocks == 2:
-            if not self._pending_in:
-                self._pending_in = block
+            pending = self._pending_in
+            if not pending:
+                self._pending_in = bytes(indata)
                 return
-            block, self._pending_in = self._pending_in + block, b""
+            self._pending_in = b""
+            block = pending + bytes(indata)
+        else:
+            block = bytes(indata)
         self._last_mic = block
         self._mic_q.push(block)
 
-    def _on_output(self, outdata: Any, _frames: int, _time_info: Any, status: Any) -> None:
+    def _on_output(self, outdata: Any, _frames: int, time_info: Any, status: Any) -> None:
+        self._rt.adopt("portaudio-output")
         now = time.monotonic()
         last, self._last_out_cb = self._last_out_cb, now
         stream = self._output
@@ -492,8 +534,13 @@ class AudioEngine:
                 self._max_out_gap = now - last
             if status:
                 self._out_flags += 1
-        if self._pending_out:
-            outdata[:], self._pending_out = self._pending_out, b""
+            if time_info is not None:
+                dev = self._out_dev
+                dev[0] += time_info.outputBufferDacTime - time_info.currentTime
+                dev[1] += 1
+        if self._pending_out is not None:
+            outdata[:] = self._pending_out
+            self._pending_out = None
             return
         frame = self._speaker_q.pop()
         if self._cue:
@@ -501,9 +548,16 @@ class AudioEngine:
         if frame is None:
             frame = SILENCE
         if self._blocks == 2:
-            outdata[:], self._pending_out = frame[: self._block_bytes], frame[self._block_bytes :]
+            view = memoryview(frame)
+            outdata[:] = view[: self._block_bytes]
+            self._pending_out = view[self._block_bytes :]
         else:
             outdata[:] = frame
+
+    def _defer_realtime(self, native_thread_id: int, role: str) -> None:
+        """From an audio callback whose thread could not promote itself: RealtimeKit, on the control thread."""
+        if not self._closed:
+            self._submit(lambda: self._rt.deferred(native_thread_id, role))
 
     # ------------------------------------------------------------------ control thread internals
     def _do_start(self) -> DeviceInventory:
@@ -598,16 +652,20 @@ class AudioEngine:
         if role is Role.MICROPHONE:
             self._pending_in = b""
             return self.backend.open_input(device, self._on_input, self.input_latency, blocksize=block)
-        self._pending_out = b""
+        self._pending_out = None
         return self.backend.open_output(device, self._on_output, self.output_latency, blocksize=block)
 
     def _open_streams(self) -> None:
+        if self._switch_interval is not None and self._saved_switch_interval is None:
+            self._saved_switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._saved_switch_interval, self._switch_interval))
         if self._output is None:
             self._speaker_q.reset()
             self._output = self._open_one(Role.SPEAKER)
         if self._input is None:
             self._mic_q.reset()
             self._input = self._open_one(Role.MICROPHONE)
+        self._rt.promote_helpers()
 
     def _close_streams(self) -> None:
         for attr in ("_input", "_output"):
@@ -618,6 +676,9 @@ class AudioEngine:
         self._speaker_q.reset()
         self._mic_q.reset()
         self._cue.clear()
+        if self._saved_switch_interval is not None:
+            sys.setswitchinterval(self._saved_switch_interval)
+            self._saved_switch_interval = None
 
     def _switch(self, role: Role) -> None:
         """Move one talk stream to the newly selected device; the call and the other direction carry on."""
@@ -630,6 +691,7 @@ class AudioEngine:
         if old is not None:
             _close(old.stream)
         setattr(self, attr, self._open_one(role))
+        self._rt.promote_helpers()
 
 
 def _close(stream: OsStream) -> None:

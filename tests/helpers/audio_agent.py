@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -38,6 +39,62 @@ from sip.audio.pjport import BridgedCallAudio, PjAudioBridge
 log = logging.getLogger("audio_agent")
 
 
+class GcWatch:
+    """Counts Python's garbage collections per generation and the longest pause each caused (the GIL is held
+    throughout a collection, so a long one stalls every audio callback)."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.longest_ms = [0.0, 0.0, 0.0]
+        self._start = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+            return
+        gen = info["generation"]
+        self.count[gen] += 1
+        self.longest_ms[gen] = max(self.longest_ms[gen], (time.perf_counter() - self._start) * 1000)
+
+    def reset(self) -> None:
+        self.count = [0, 0, 0]
+        self.longest_ms = [0.0, 0.0, 0.0]
+
+    def report(self) -> dict[str, Any]:
+        return {"count": list(self.count), "longest_ms": list(self.longest_ms), "objects": len(gc.get_objects())}
+
+
+def add_tuning_arguments(parser: argparse.ArgumentParser) -> None:
+    """The engine's latency knobs, for the benchmark's sweeps (defaults: the engine's own)."""
+    parser.add_argument("--output-latency", type=float, default=None)
+    parser.add_argument("--input-latency", type=float, default=None)
+    parser.add_argument("--blocks", type=int, default=None)
+    parser.add_argument("--target", type=int, default=None, help="both queue floors (frames)")
+    parser.add_argument("--speaker-target", type=int, default=None)
+    parser.add_argument("--mic-target", type=int, default=None)
+    parser.add_argument("--no-realtime", action="store_true", help="keep the audio threads at normal priority")
+
+
+def engine_tuning(args: argparse.Namespace) -> dict[str, Any]:
+    tuning: dict[str, Any] = {}
+    if args.output_latency is not None:
+        tuning["output_latency"] = args.output_latency
+    if args.input_latency is not None:
+        tuning["input_latency"] = args.input_latency
+    if args.blocks is not None:
+        tuning["blocks_per_frame"] = args.blocks
+    if args.target is not None:
+        tuning["speaker_target"] = tuning["mic_target"] = args.target
+    if args.speaker_target is not None:
+        tuning["speaker_target"] = args.speaker_target
+    if args.mic_target is not None:
+        tuning["mic_target"] = args.mic_target
+    if args.no_realtime:
+        tuning["realtime"] = False
+    return tuning
+
+
 def _emit(obj: dict[str, Any]) -> None:
     sys.stdout.write("@@" + json.dumps(obj) + "\n")  # pjsip may print to stdout too
     sys.stdout.flush()
@@ -47,6 +104,7 @@ class Agent:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.events: list[dict[str, Any]] = []
+        self.gc_watch = GcWatch()
         self.ep = pj.Endpoint()
         self.ep.libCreate()
         cfg = pj.EpConfig()
@@ -77,14 +135,9 @@ class Agent:
             speaker=args.speaker,
             ringer=args.ringer,
         )
-        tuning: dict[str, Any] = {}
-        if args.output_latency is not None:
-            tuning["output_latency"] = args.output_latency
-        if args.blocks is not None:
-            tuning["blocks_per_frame"] = args.blocks
-        if args.target is not None:
-            tuning["speaker_target"] = tuning["mic_target"] = args.target
-        self.engine = AudioEngine(PulseBackend(os.environ.get("PULSE_SERVER")), settings, self.on_event, **tuning)
+        self.engine = AudioEngine(
+            PulseBackend(os.environ.get("PULSE_SERVER")), settings, self.on_event, **engine_tuning(args)
+        )
         self.engine.start().result(10)
         self.bridge = PjAudioBridge(self.engine)
         self.audio = BridgedCallAudio(self.engine, self.bridge)
@@ -201,7 +254,10 @@ class Agent:
             return samples
         if cmd == "reset_stats":
             self.engine.reset_stats()
+            self.gc_watch.reset()
             return None
+        if cmd == "gc":
+            return self.gc_watch.report()
         if cmd == "busy":
             # Keep the "GUI" thread busy: Python work plus C calls that hold the GIL for ``hold_ms`` at a time.
             end = time.monotonic() + float(c["seconds"])
@@ -315,9 +371,7 @@ def main() -> None:
     parser.add_argument("--microphone")
     parser.add_argument("--speaker")
     parser.add_argument("--ringer")
-    parser.add_argument("--output-latency", type=float, default=None)
-    parser.add_argument("--blocks", type=int, default=None)
-    parser.add_argument("--target", type=int, default=None)
+    add_tuning_arguments(parser)
     parser.add_argument("--switch-interval", type=float, default=None)
     parser.add_argument("--registrar")
     parser.add_argument("--domain")

@@ -23,6 +23,7 @@ from sip.engine import SipEngine
 from sip.media import WavCallAudio
 from sip.model import EngineSettings, SipError
 from tests.helpers.agent_driver import _jsonable, dispatch, emit, on_event
+from tests.helpers.audio_agent import add_tuning_arguments, engine_tuning
 
 
 def main() -> int:
@@ -31,6 +32,7 @@ def main() -> int:
     parser.add_argument("--microphone")
     parser.add_argument("--speaker")
     parser.add_argument("--log", type=Path)
+    add_tuning_arguments(parser)
     args = parser.parse_args()
     logging.basicConfig(
         filename=str(args.log) if args.log else None,
@@ -38,7 +40,9 @@ def main() -> int:
         format="%(asctime)s %(threadName)s %(name)s %(levelname)s %(message)s",
     )
     audio_engine = AudioEngine(
-        PulseBackend(os.environ.get("PULSE_SERVER")), AudioSettings(priority=tuple(args.priority))
+        PulseBackend(os.environ.get("PULSE_SERVER")),
+        AudioSettings(priority=tuple(args.priority), microphone=args.microphone, speaker=args.speaker),
+        **engine_tuning(args),
     )
     audio_engine.start().result(10)
     audio = BridgedCallAudio(audio_engine)

@@ -38,6 +38,7 @@ def setup() -> Any:
         blocks_per_frame=1,
         speaker_target=2,
         mic_target=2,
+        realtime=False,
     )
     engine.start().result(5)
     yield backend, engine, events
@@ -205,7 +206,7 @@ def test_shutdown_stops_watcher_and_streams(setup: Any) -> None:
 def test_half_frame_blocks_assemble_and_split_frames() -> None:
     """With 10 ms PortAudio blocks (the default, for 20 ms less device latency) frames are still 20 ms."""
     backend = FakeBackend(SPK, MIC)
-    engine = AudioEngine(backend, AudioSettings(), blocks_per_frame=2, speaker_target=1, mic_target=1)
+    engine = AudioEngine(backend, AudioSettings(), blocks_per_frame=2, speaker_target=1, mic_target=1, realtime=False)
     try:
         engine.start().result(5)
         engine.open_call_audio().result(5)
