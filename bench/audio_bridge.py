@@ -355,10 +355,10 @@ def main() -> int:
 def directions_ms(stats: dict[str, Any], depth: dict[str, float], blocks: int) -> tuple[float, float]:
     """Per direction, from what the bridge measures itself: the device delay PortAudio reports on every callback
     (capture → input callback, output callback → playback) and the time a frame waits in its queue (Little's law:
-    the time-averaged depth sampled every 5 ms, times 20 ms). A microphone frame of two 10 ms blocks is queued
-    when its second block arrives, so its first sample is one block older."""
+    the time-averaged depth sampled every 5 ms, times 20 ms). With 10 ms blocks the microphone queue holds blocks:
+    a frame's first block waits half a block longer than the average block."""
     block_ms = 20.0 / blocks
-    up = stats["input_device_delay"] * 1000 + (block_ms if blocks == 2 else 0.0) + depth["mic"] * 20
+    up = stats["input_device_delay"] * 1000 + depth["mic"] * 20 + (block_ms / 2 if blocks == 2 else 0.0)
     down = depth["speaker"] * 20 + stats["output_device_delay"] * 1000
     return up, down
 
@@ -375,7 +375,7 @@ def print_loop(r: dict[str, Any]) -> None:
         print(f"    loop latency (chirps, cross-correlation of the sink monitor): {loop_ms:.1f} ms")
     print(
         f"    microphone -> call: {up:.1f} ms  (device {ls['input_device_delay'] * 1000:.1f} ms"
-        f" + queue {ld['mic'] * 20:.1f} ms{' + 10 ms half-frame assembly' if blocks == 2 else ''})"
+        f" + queue {ld['mic'] * 20 + (5.0 if blocks == 2 else 0.0):.1f} ms)"
     )
     print(
         f"    call -> speaker:    {down:.1f} ms  (queue {ld['speaker'] * 20:.1f} ms"
@@ -394,7 +394,7 @@ def print_glitches(s: dict[str, Any], indent: str) -> None:
         c = s[side]
         print(
             f"{indent}{side:8}: {c['frames']} frames, underruns {c['underruns']}, overruns {c['overruns']},"
-            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}"
+            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}, floor {c.get('floor_ms', 0):.0f} ms"
         )
     glitches = sum(
         s[k][f] for k in ("capture", "playback") for f in ("underruns", "overruns", "drift_drops", "os_flags")

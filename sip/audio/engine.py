@@ -63,9 +63,12 @@ from sip.audio.realtime import ThreadPromoter
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# PortAudio's 'low' latency on ALSA's pulse pcm is 40 ms; below that the pulse plugin cannot keep up. These are
-# the values the benchmark and the busy-GUI test settled on (docs/audio.md, "Latency").
-OUTPUT_LATENCY = 0.04
+# Chosen with bench/audio_bridge.py on this 2-core machine under load (docs/audio.md, "Latency"): asking PortAudio
+# for 20 ms of output buffer gives 25–28 ms of measured device delay through PulseAudio, 40 ms gave 52 ms; 10 ms
+# is below what ALSA's pulse plugin can do (the delay went *up*, 29 ms, with xruns). The input's device delay
+# (5–15 ms) does not change below 20 ms. These only hold with the audio threads at real-time priority
+# (sip/audio/realtime.py): at normal priority a loaded machine starved 20 ms buffers into 100 ms+ silences.
+OUTPUT_LATENCY = 0.02
 INPUT_LATENCY = 0.02
 #: PortAudio's ALSA host API needs at least two periods of buffer: with one 20 ms frame per callback the device
 #: latency cannot go below 40 ms; with two 10 ms blocks per frame it is 20 ms.
@@ -157,14 +160,19 @@ class AudioEngine:
             raise ValueError("blocks_per_frame must be 1 or 2")
         self._blocks = blocks_per_frame
         self._block_bytes = FRAME_BYTES // blocks_per_frame
-        self._pending_in = b""  # first half of a microphone frame (two 10 ms blocks per frame)
         self._pending_out: memoryview | None = None  # second half of a speaker frame
         #: Real-time priority for the audio threads (see ``sip/audio/realtime.py``); off for fake backends.
         self._rt = ThreadPromoter(realtime, defer=self._defer_realtime)
         self._switch_interval = switch_interval
         self._saved_switch_interval: float | None = None
         self._speaker_q = FrameQueue(target=speaker_target, capacity=speaker_target + 6)
-        self._mic_q = FrameQueue(target=mic_target, capacity=mic_target + 6)
+        # The microphone queue holds PortAudio's blocks; pjmedia takes ``blocks_per_frame`` of them per tick.
+        self._mic_q = FrameQueue(
+            target=mic_target * blocks_per_frame,
+            capacity=(mic_target + 6) * blocks_per_frame,
+            headroom=blocks_per_frame,
+            per_pop=blocks_per_frame,
+        )
         self._inventory = DeviceInventory()
         self._selected: dict[Role, AudioDevice | None] = dict.fromkeys(Role)
         self._input: _Stream | None = None
@@ -457,12 +465,14 @@ class AudioEngine:
         stats.input_device_delay = in_sum / in_n if in_n else 0.0
         stats.output_device_delay = out_sum / out_n if out_n else 0.0
         stats.realtime_threads = dict(self._rt.promoted)
+        stats.capture.floor_ms = self._mic_q.floor * FRAME_MS / self._blocks
+        stats.playback.floor_ms = self._speaker_q.floor * FRAME_MS
         stats.blocks_per_frame = self._blocks
         return stats
 
-    def queue_depths(self) -> tuple[int, int]:
-        """(microphone, speaker) frames queued right now."""
-        return len(self._mic_q), len(self._speaker_q)
+    def queue_depths(self) -> tuple[float, float]:
+        """(microphone, speaker) 20 ms frames queued right now (the microphone's in halves with 10 ms blocks)."""
+        return len(self._mic_q) / self._blocks, float(len(self._speaker_q))
 
     def reset_stats(self) -> None:
         """Zero the counters (e.g. after call set-up, to measure only the call)."""
@@ -512,15 +522,7 @@ class AudioEngine:
                 dev = self._in_dev
                 dev[0] += time_info.currentTime - time_info.inputBufferAdcTime
                 dev[1] += 1
-        if self._blocks == 2:
-            pending = self._pending_in
-            if not pending:
-                self._pending_in = bytes(indata)
-                return
-            self._pending_in = b""
-            block = pending + bytes(indata)
-        else:
-            block = bytes(indata)
+        block = bytes(indata)
         self._last_mic = block
         self._mic_q.push(block)
 
@@ -650,7 +652,6 @@ class AudioEngine:
     def _open_talk(self, role: Role, device: AudioDevice | None) -> OsStream:
         block = FRAME_SAMPLES // self._blocks
         if role is Role.MICROPHONE:
-            self._pending_in = b""
             return self.backend.open_input(device, self._on_input, self.input_latency, blocksize=block)
         self._pending_out = None
         return self.backend.open_output(device, self._on_output, self.output_latency, blocksize=block)

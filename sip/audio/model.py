@@ -164,6 +164,7 @@ class StreamStats:
     drift_drops: int = 0  # a frame dropped because the queue stayed above its target (producer clock faster)
     os_flags: int = 0  # PortAudio reported an xrun on the device side
     max_depth: int = 0
+    floor_ms: float = 0.0  # the queue's floor in force: its target, raised after an underrun (FrameQueue)
 
 
 @dataclass
