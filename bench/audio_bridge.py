@@ -26,6 +26,7 @@ the measured window, as % of one core.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -236,11 +237,14 @@ def run(duration: float, work: Path, tuning: list[str], loop_only: bool = False)
             time.sleep(0.3)
             loop_s = duration if loop_only else min(20.0, duration)
             player = server.play(loop.sink, chirp_train(loop_s), RATE)
-            time.sleep(loop_s + 1.0)
+            # Queue depths sampled *while* the chirps are measured (the floors may move during a run).
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                sampled = pool.submit(looper.cmd, "depths", seconds=loop_s, timeout=loop_s + 60)
+                time.sleep(loop_s + 1.0)
+                loop_depths = sampled.result()
             player.stop()
             loop_lags = lags_ms(rec.stop())
             loop_stats = looper.cmd("stats")
-            loop_depths = looper.cmd("depths", seconds=2.0)
         finally:
             looper.quit()
         results["loop_ms"] = statistics.median(loop_lags) if loop_lags else None
@@ -284,10 +288,16 @@ def run(duration: float, work: Path, tuning: list[str], loop_only: bool = False)
                 agent_proc = psutil.Process(agent.proc.pid)
                 customer_proc = psutil.Process(customer.process.pid)
                 cpu0 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
-                up_ms, down_ms = measure(server, up, down, duration)
+                with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                    # Sparse random samples (every 100 ms on average) so the sampling costs the agent no CPU
+                    # worth measuring.
+                    sampled = pool.submit(
+                        agent.command, "audio_depths", seconds=duration, interval=0.1, timeout=duration + 60
+                    )
+                    up_ms, down_ms = measure(server, up, down, duration)
+                    depths = sampled.result()
                 cpu1 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
                 stats = agent.command("audio_stats")
-                depths = agent.command("audio_depths", seconds=2.0, timeout=10)
                 customer.hangup()
         finally:
             agent.quit()
@@ -394,7 +404,7 @@ def print_glitches(s: dict[str, Any], indent: str) -> None:
         c = s[side]
         print(
             f"{indent}{side:8}: {c['frames']} frames, underruns {c['underruns']}, overruns {c['overruns']},"
-            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}, floor {c.get('floor_ms', 0):.0f} ms"
+            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}, cushion {c.get('cushion_ms', 0):.0f} ms"
         )
     glitches = sum(
         s[k][f] for k in ("capture", "playback") for f in ("underruns", "overruns", "drift_drops", "os_flags")

@@ -7,20 +7,26 @@ behind ``CallAudio`` without touching the call code.
 Threads (none of them ever waits for another on the audio path):
 
 - **pjmedia clock thread** (a pjlib thread, 50 Hz while a call is connected): ``read_mic_frame`` /
-  ``write_speaker_frame`` — one ``deque`` pop/push each.
+  ``write_speaker_frame`` — one or two ``deque`` pops / one push each.
 - **PortAudio input / output threads** (one per stream, created by PortAudio's ALSA, WASAPI or Core Audio host
   API): ``_on_input`` / ``_on_output`` — one ``deque`` push/pop, a ``bytes`` copy and a few counters. They never
   touch pjsua2 objects, so they need no ``libRegisterThread``.
+- **libpulse threads** (Linux: one ``threaded-ml`` per stream, inside ALSA's pulse plugin): never call Python.
 - **audio-control thread** (ours): every open, close, device switch and hot-plug re-selection runs here, one
   at a time, so the GUI thread never waits for PortAudio (opening a PulseAudio stream can take 10–300 ms) and no
   lock is needed between control operations. Public control methods queue work and return a ``Future``.
 - **audio-hotplug thread** (the backend's watcher): only queues a ``refresh`` on the control thread.
 
+The first three kinds run at real-time priority where the OS allows it (``sip/audio/realtime.py``), and the GIL
+switch interval is 1 ms while the talk streams are open: a loaded machine or a busy GUI thread otherwise delays
+them by 100 ms and more (measured; see docs/audio.md).
+
 ``on_event`` is called on the control thread; ``app/`` marshals it to the GUI (queued signal).
 
-Latency and floors (measured with ``bench/audio_bridge.py`` through PulseAudio, see ``docs/audio.md``): a 20 ms
-frame per callback, ``OUTPUT_LATENCY`` asked of PortAudio, a speaker queue that re-buffers to 1 frame after an
-underrun, and a microphone queue of 1 frame; stale microphone audio is trimmed when a call is answered.
+Latency and floors (measured with ``bench/audio_bridge.py`` through PulseAudio, see ``docs/audio.md``): 10 ms
+PortAudio blocks, a 20 ms output and input buffer asked of PortAudio, a speaker queue floor of one 20 ms frame and
+a microphone queue of 10 ms blocks of which pjmedia takes the newest two; each floor rises by one step after an
+underrun (``FrameQueue``); stale microphone audio is trimmed when a call is answered.
 """
 
 from __future__ import annotations
@@ -70,6 +76,14 @@ T = TypeVar("T")
 # (sip/audio/realtime.py): at normal priority a loaded machine starved 20 ms buffers into 100 ms+ silences.
 OUTPUT_LATENCY = 0.02
 INPUT_LATENCY = 0.02
+#: When the output device underruns anyway (``XRUN_LIMIT`` device xruns on one stream after its warm-up: the
+#: callback came too late, e.g. a GUI thread holding the GIL in a long C call on a loaded machine), the output
+#: stream is reopened with ``XRUN_STEP`` more buffer, up to ``MAX_OUTPUT_LATENCY``. Each device xrun through ALSA's
+#: pulse plugin costs a restart of the stream, measured at ~70 ms of silence and lost time; a 10-minute call with a
+#: busy GUI thread at load average 15 had 1,616 of them at a fixed 20 ms. One reopen costs one short gap, once.
+XRUN_LIMIT = 3
+XRUN_STEP = 0.02
+MAX_OUTPUT_LATENCY = 0.1
 #: PortAudio's ALSA host API needs at least two periods of buffer: with one 20 ms frame per callback the device
 #: latency cannot go below 40 ms; with two 10 ms blocks per frame it is 20 ms.
 BLOCKS_PER_FRAME = 2
@@ -155,6 +169,8 @@ class AudioEngine:
         self._settings = settings or AudioSettings()
         self._on_event = on_event
         self.output_latency = output_latency
+        self._out_xruns = 0  # device xruns on the current output stream (after its warm-up)
+        self._growing = False  # a reopen with more output buffer is queued
         self.input_latency = input_latency
         if blocks_per_frame not in (1, 2):
             raise ValueError("blocks_per_frame must be 1 or 2")
@@ -465,8 +481,8 @@ class AudioEngine:
         stats.input_device_delay = in_sum / in_n if in_n else 0.0
         stats.output_device_delay = out_sum / out_n if out_n else 0.0
         stats.realtime_threads = dict(self._rt.promoted)
-        stats.capture.floor_ms = self._mic_q.floor * FRAME_MS / self._blocks
-        stats.playback.floor_ms = self._speaker_q.floor * FRAME_MS
+        stats.capture.cushion_ms = (self._mic_q.floor - self._blocks) * FRAME_MS / self._blocks
+        stats.playback.cushion_ms = (self._speaker_q.floor - 1) * FRAME_MS
         stats.blocks_per_frame = self._blocks
         return stats
 
@@ -536,6 +552,10 @@ class AudioEngine:
                 self._max_out_gap = now - last
             if status:
                 self._out_flags += 1
+                self._out_xruns += 1
+                if self._out_xruns >= XRUN_LIMIT and not self._growing and not self._closed:
+                    self._growing = True
+                    self._submit(self._grow_output_buffer)
             if time_info is not None:
                 dev = self._out_dev
                 dev[0] += time_info.outputBufferDacTime - time_info.currentTime
@@ -555,6 +575,25 @@ class AudioEngine:
             self._pending_out = view[self._block_bytes :]
         else:
             outdata[:] = frame
+
+    def _grow_output_buffer(self) -> None:
+        """Control thread: reopen the talk output with ``XRUN_STEP`` more buffer (see ``XRUN_LIMIT``)."""
+        try:
+            if self._output is None or self.output_latency >= MAX_OUTPUT_LATENCY:
+                return
+            self.output_latency = min(MAX_OUTPUT_LATENCY, round(self.output_latency + XRUN_STEP, 3))
+            log.warning(
+                "output device underran %d times: reopening with %.0f ms of buffer",
+                self._out_xruns,
+                self.output_latency * 1000,
+            )
+            old, self._output = self._output, None
+            _close(old.stream)
+            self._output = self._open_one(Role.SPEAKER)
+            self._rt.promote_helpers()
+        finally:
+            self._out_xruns = 0
+            self._growing = False
 
     def _defer_realtime(self, native_thread_id: int, role: str) -> None:
         """From an audio callback whose thread could not promote itself: RealtimeKit, on the control thread."""
@@ -654,6 +693,7 @@ class AudioEngine:
         if role is Role.MICROPHONE:
             return self.backend.open_input(device, self._on_input, self.input_latency, blocksize=block)
         self._pending_out = None
+        self._out_xruns = 0
         return self.backend.open_output(device, self._on_output, self.output_latency, blocksize=block)
 
     def _open_streams(self) -> None:

@@ -164,7 +164,9 @@ class StreamStats:
     drift_drops: int = 0  # a frame dropped because the queue stayed above its target (producer clock faster)
     os_flags: int = 0  # PortAudio reported an xrun on the device side
     max_depth: int = 0
-    floor_ms: float = 0.0  # the queue's floor in force: its target, raised after an underrun (FrameQueue)
+    #: Audio the queue keeps beyond the frame being taken (ms): 0 at the start of a stream, one step more after an
+    #: underrun (FrameQueue's floor).
+    cushion_ms: float = 0.0
 
 
 @dataclass

@@ -74,6 +74,9 @@ def add_tuning_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speaker-target", type=int, default=None)
     parser.add_argument("--mic-target", type=int, default=None)
     parser.add_argument("--no-realtime", action="store_true", help="keep the audio threads at normal priority")
+    parser.add_argument(
+        "--gil-interval", type=float, default=None, help="GIL switch interval during calls (s); 0: leave"
+    )
 
 
 def engine_tuning(args: argparse.Namespace) -> dict[str, Any]:
@@ -92,6 +95,8 @@ def engine_tuning(args: argparse.Namespace) -> dict[str, Any]:
         tuning["mic_target"] = args.mic_target
     if args.no_realtime:
         tuning["realtime"] = False
+    if args.gil_interval is not None:
+        tuning["switch_interval"] = args.gil_interval or None
     return tuning
 
 
@@ -248,9 +253,11 @@ class Agent:
         if cmd == "depths":
             samples = []
             end = time.monotonic() + float(c.get("seconds", 2.0))
+            # Random intervals: a fixed one would alias with the 20 ms frame cycle and bias the mean depth.
+            interval = float(c.get("interval", 0.005))
             while time.monotonic() < end:
                 samples.append(self.engine.queue_depths())
-                time.sleep(0.005)
+                time.sleep(interval * random.uniform(0.5, 1.5))
             return samples
         if cmd == "reset_stats":
             self.engine.reset_stats()

@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -71,9 +72,11 @@ def main() -> int:
             elif cmd == "audio_depths":
                 samples = []
                 end = time.monotonic() + float(a.get("seconds", 2.0))
+                # Random intervals: a fixed one would alias with the 20 ms frame cycle and bias the mean depth.
+                interval = float(a.get("interval", 0.005))
                 while time.monotonic() < end:
                     samples.append(audio_engine.queue_depths())
-                    time.sleep(0.005)
+                    time.sleep(interval * random.uniform(0.5, 1.5))
                 result = samples
             else:
                 result = dispatch(engine, cast(WavCallAudio, audio), cmd, a)
