@@ -273,7 +273,8 @@ def test_repeated_device_underruns_reopen_the_output_with_more_buffer(
             out.callback(buf, 160, None, 1)  # paOutputUnderflow
         sync(engine)
         (reopened,) = backend.live("output")
-        assert reopened is not out and out.closed
+        assert reopened is not out
+        assert out.closed
         assert reopened.latency == pytest.approx(engine_module.OUTPUT_LATENCY + engine_module.XRUN_STEP)
         assert reopened.device == out.device
         assert backend.live("input") == [inp]
