@@ -115,6 +115,10 @@ class Agent:
         cfg = pj.EpConfig()
         cfg.uaConfig.threadCnt = 0
         cfg.uaConfig.mainThreadOnly = True
+        # pjsua's default of 4 calls answers 486 Busy as soon as calls still being torn down (the main thread pumps
+        # every 20 ms; slower on a loaded machine) and SIPp's next ones (up to 3 at once) add up to 5: a race with
+        # the machine's load, not a property of the bridge. The app's SipEngine allows MAX_CALLS + 2 likewise.
+        cfg.uaConfig.maxCalls = 16
         cfg.logConfig.level = 3
         cfg.logConfig.consoleLevel = 1
         cfg.medConfig.clockRate = 16000
@@ -335,14 +339,15 @@ class Account(pj.Account):  # type: ignore[misc]
         self.agent.calls[call.getId()] = call
         self.agent.audio.incoming_ringing()
         op = pj.CallOpParam()
-        op.statusCode = 180
-        call.answer(op)
         if self.agent.audio.auto_answer_allowed():
-            op = pj.CallOpParam()
+            # Straight to 200: a 180 sent just before it can reach the caller *after* it (Kamailio's UDP workers
+            # forward the two in parallel), which SIPp takes for an unexpected message and aborts the call.
             op.statusCode = 200
             call.answer(op)
             self.agent.audio.answered()
         else:
+            op.statusCode = 180  # ring for the agent to answer by hand
+            call.answer(op)
             self.agent.events.append({"event": "auto_answer_refused"})
 
 
