@@ -62,6 +62,7 @@ LOCALES = ("zh_CN", "en")
 REASON_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 MAX_REASONS = 30
 MAX_PAGE = 500
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -131,7 +132,11 @@ class AdminService:
         if active is not None:
             query = query.where(User.active.is_(active))
         if q and q.strip():
-            like = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            like = (
+                "%"
+                + q.replace("\x00", "").strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
             query = query.where(
                 func.lower(User.username).like(like, escape="\\")
                 | func.lower(User.display_name).like(like, escape="\\")
@@ -144,7 +149,7 @@ class AdminService:
         if team_id is None:
             if role is not Role.ADMIN:
                 errors.append(FieldError("team_id", "required", "agents and supervisors belong to a team"))
-        elif db.get(Team, team_id) is None:
+        elif not 1 <= team_id <= MAX_ID or db.get(Team, team_id) is None:
             errors.append(FieldError("team_id", "not_found", "no such team"))
 
     @staticmethod
@@ -381,7 +386,8 @@ class AdminService:
             if reason.category is ReasonCategory.SYSTEM:
                 errors.append(FieldError(f"{path}.category", "invalid_choice", "busy or break"))
             for name in ("label_zh", "label_en"):
-                if not 1 <= len(getattr(reason, name).strip()) <= 40:
+                label = getattr(reason, name)
+                if not 1 <= len(label.strip()) <= 40 or any(ord(c) < 32 for c in label):
                     errors.append(FieldError(f"{path}.{name}", "invalid", "1..40 characters"))
             if reason.max_minutes is not None and not 1 <= reason.max_minutes <= 480:
                 errors.append(FieldError(f"{path}.max_minutes", "out_of_range", "1..480"))

@@ -650,7 +650,9 @@ class TicketService:
                 )
         else:
             # only punctuation or stop words (e.g. "的"): a plain substring match on the short fields
-            like = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            like = (
+                "%" + q.replace("\x00", "").strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
             conditions += [
                 TicketRow.subject.like(like, escape="\\"),
                 TicketRow.customer_name.like(like, escape="\\"),
