@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from app.protocol import (
     OPEN_TICKET_STATUSES,
@@ -33,6 +34,8 @@ from app.sync.errors import SyncError, SyncErrorKind
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
+#: A ticket as stored: (id, version, updated_at, is_open, phone blind index, sealed wire JSON).
+SealedTicketRow = tuple[str, int, str, int, str, bytes]
 _CANARY = "agentdesk-cache-canary"
 
 _SCHEMA = """
@@ -162,7 +165,12 @@ class LocalCache:
     def _open_json(self, blob: bytes, ad: str) -> object:
         return json.loads(self._cipher.open(blob, ad))
 
-    def _ticket_row(self, t: Ticket) -> tuple[str, int, str, int, str, bytes]:
+    def _ticket_row(self, t: Ticket) -> SealedTicketRow:
+        return self.seal_ticket(t, ticket_to_wire(t))
+
+    def seal_ticket(self, t: Ticket, wire: dict[str, Any]) -> SealedTicketRow:
+        """The row for ``t``, whose wire form ``wire`` has been checked into ``t`` (``ticket_from_wire``). Uses only
+        the cipher: safe on any thread (the full sync seals each page on the worker thread that fetched it)."""
         key = str(t.id)
         return (
             key,
@@ -170,7 +178,7 @@ class LocalCache:
             t.updated_at.isoformat(),
             int(t.status in OPEN_TICKET_STATUSES),
             self._cipher.blind_index(t.customer_phone) if t.customer_phone else "",
-            self._seal_json(ticket_to_wire(t), "ticket:" + key),
+            self._seal_json(wire, "ticket:" + key),
         )
 
     def upsert_tickets(self, tickets: Iterable[Ticket], *, last_seq: int | None = None) -> None:
@@ -188,7 +196,10 @@ class LocalCache:
 
     def replace_all_tickets(self, tickets: Iterable[Ticket], *, last_seq: int) -> None:
         """A full resync: the hub's answer replaces every ticket we held."""
-        rows = [self._ticket_row(t) for t in tickets]
+        self.replace_all_rows([self._ticket_row(t) for t in tickets], last_seq=last_seq)
+
+    def replace_all_rows(self, rows: list[SealedTicketRow], *, last_seq: int) -> None:
+        """``replace_all_tickets`` with rows already sealed (``seal_ticket``), in one transaction."""
         with self._tx() as conn:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id TEXT PRIMARY KEY)")
             conn.execute("DELETE FROM keep_ids")
@@ -227,6 +238,10 @@ class LocalCache:
             "SELECT id, blob FROM tickets WHERE phone_idx = ?", (self._cipher.blind_index(e164),)
         ).fetchall()
         return [t for key, blob in rows if (t := self._open_ticket(key, blob)) is not None]
+
+    def versions(self) -> dict[int, int]:
+        """Every cached ticket's version (nothing decrypted)."""
+        return {int(tid): int(version) for tid, version in self._conn.execute("SELECT id, version FROM tickets")}
 
     def ticket_count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0])

@@ -37,12 +37,13 @@ from websockets.asyncio.client import ClientConnection
 
 from app import protocol as proto
 from app.sync import api
-from app.sync.cache import LocalCache
+from app.sync.cache import LocalCache, SealedTicketRow
 from app.sync.codec import ticket_from_wire
 from app.sync.crypto import CacheCipher, SecretStore
 from app.sync.errors import SyncError, SyncErrorKind
 from app.sync.events import (
     CacheRebuilt,
+    CacheWritten,
     ConflictRaised,
     ConnectionChanged,
     ConnectionState,
@@ -86,7 +87,8 @@ class SyncConfig:
     reconnect_min_s: float = 0.5
     reconnect_max_s: float = 30.0
     heartbeat_interval_s: float = proto.HEARTBEAT_INTERVAL_S
-    page_size: int = 500
+    page_size: int = 500  # GET /tickets pages (older hubs without /sync/tickets)
+    sync_page_size: int = 2000  # GET /sync/tickets keyset pages (full sync; pipelined with checking)
     client_version: str = __version__
 
 
@@ -271,6 +273,7 @@ class SyncEngine:
         params: dict[str, Any] | None,
         headers: dict[str, str],
         timeout: float,
+        decode: Callable[[Any], Any] | None = None,
     ) -> tuple[int, Any]:
         try:
             resp = self._http().request(
@@ -290,13 +293,16 @@ class SyncEngine:
         if not resp.content:
             return resp.status_code, None
         try:
-            return resp.status_code, resp.json()
+            data = resp.json()
         except ValueError:
             if resp.status_code >= 500:
                 return resp.status_code, None
             raise SyncError(  # noqa: B904 - the JSON error is noise; the status says what matters
                 SyncErrorKind.MALFORMED, f"{method} {path}: answer is not JSON", status=resp.status_code
             )
+        if decode is not None and resp.status_code < 400:
+            data = decode(data)  # heavy checking of big answers stays off the engine's loop
+        return resp.status_code, data
 
     async def _call(
         self,
@@ -308,8 +314,12 @@ class SyncEngine:
         idempotency_key: str | None = None,
         auth: bool = True,
         timeout: float | None = None,
+        decode: Callable[[Any], Any] | None = None,
     ) -> Any:
-        """One REST call; refreshes the access token once on 401. Raises ``SyncError``."""
+        """One REST call; refreshes the access token once on 401. Raises ``SyncError``.
+
+        ``decode`` (if given) turns a successful answer's JSON into the result on the worker thread that made the
+        request, so parsing a large answer never holds up the loop (pushes, heartbeats)."""
         for attempt in (1, 2):
             headers: dict[str, str] = {}
             if auth:
@@ -324,6 +334,7 @@ class SyncEngine:
                 params,
                 headers,
                 timeout or self.config.request_timeout_s,
+                decode,
             )
             if status < 400:
                 return data
@@ -531,10 +542,12 @@ class SyncEngine:
         self._emit_outbox()
 
     # ============================================================================================ snapshot + overlay
-    def _emit_snapshot(self, source: DataSource) -> None:
+    def _emit_snapshot(self, source: DataSource, tickets: dict[int, proto.Ticket] | None = None) -> None:
+        """Show every ticket (``tickets``, or what the cache holds) with the queued edits on top."""
         assert self._cache is not None
         assert self._outbox is not None
-        tickets = {t.id: t for t in self._cache.tickets()}
+        if tickets is None:
+            tickets = {t.id: t for t in self._cache.tickets()}
         pending: set[int] = set()
         for op in self._outbox.all():
             if op.state is OpState.REJECTED:
@@ -815,34 +828,87 @@ class SyncEngine:
                 self._advance(head_seq)
 
     async def _full_sync(self, head_seq: int | None) -> None:
-        """Refetch every visible ticket; ``head_seq`` (if given) becomes the last processed sequence."""
-        tickets: list[proto.Ticket] = []
-        offset = 0
-        while True:
-            data = await self._call(
-                "GET", api.TICKETS, params={"offset": offset, "limit": self.config.page_size, "sort": "number"}
-            )
-            items, total = _ticket_page(data)
-            tickets.extend(self._valid_tickets(items, offset))
-            offset += len(items)
-            if not items or offset >= total:
-                break
-        assert self._cache is not None
+        """Refetch every visible ticket; ``head_seq`` (if given) becomes the last processed sequence.
+
+        ``GET /sync/tickets`` in keyset pages (gzip), pipelined: while the hub builds the next page, a worker thread
+        checks the last one. The panel gets the tickets as soon as the last page is checked; sealing them for the
+        cache happens on a worker thread afterwards and the write is one transaction. Pushes wait until the cache is
+        written (they are processed after this returns), so none can be lost or overwritten by the snapshot."""
+        cache = self._cache
+        assert cache is not None
+        try:
+            fetched = await self._fetch_all_tickets()
+        except SyncError as exc:
+            if exc.kind is not SyncErrorKind.NOT_FOUND:
+                raise
+            log.info("this hub has no bulk ticket sync (%s): paging through %s", exc, api.TICKETS)
+            fetched = await self._fetch_ticket_pages()
+        if self._cache is not cache:
+            return  # signed out meanwhile
+        for where, detail in fetched.skipped:
+            self._skip(where, detail)
         if head_seq is not None:
             self._last_seq = max(head_seq, self._last_seq)
-        self._cache.replace_all_tickets(tickets, last_seq=self._last_seq)
-        self._cache.set_meta("synced", "1")
+        tickets = {t.id: t for t in fetched.tickets}
+        # An outbox answer applied while the pages were on their way may be newer than its page: keep it.
+        for tid, version in cache.versions().items():
+            known = tickets.get(tid)
+            if known is not None and version > known.version:
+                newer = cache.ticket(tid)
+                if newer is not None:
+                    tickets[tid] = newer
+        self._emit_snapshot(DataSource.HUB, tickets)
+        rows = await asyncio.to_thread(_seal_all, cache, fetched)
+        if self._cache is not cache:
+            return
+        cache.replace_all_rows(rows, last_seq=self._last_seq)
+        cache.set_meta("synced", "1")
         log.info("full sync: %d tickets, seq %s", len(tickets), self._last_seq)
-        self._emit_snapshot(DataSource.HUB)
+        self._emit(CacheWritten(len(rows)))
 
-    def _valid_tickets(self, items: list[Any], offset: int) -> list[proto.Ticket]:
-        valid = []
-        for i, item in enumerate(items):
-            try:
-                valid.append(ticket_from_wire(item, f"items[{offset + i}]"))
-            except proto.ProtocolError as exc:
-                self._skip("ticket in the full sync", str(exc))
-        return valid
+    async def _fetch_all_tickets(self) -> _Fetched:
+        fetched = _Fetched()
+        checking: asyncio.Future[_Fetched] | None = None
+        after = offset = 0
+        try:
+            while True:
+                page: _RawPage = await self._call(
+                    "GET",
+                    api.SYNC_TICKETS,
+                    params={"after": after, "limit": self.config.sync_page_size},
+                    timeout=max(self.config.request_timeout_s, 60.0),
+                    decode=_decode_sync_page,
+                )
+                if checking is not None:
+                    fetched.extend(await checking)
+                checking = asyncio.ensure_future(asyncio.to_thread(_check_items, page.items, offset))
+                offset += len(page.items)
+                if page.next_after is None or page.next_after <= after:
+                    break
+                after = page.next_after
+            fetched.extend(await checking)
+            checking = None
+        finally:
+            if checking is not None:  # the next page failed: let the check finish, its result is dropped
+                with contextlib.suppress(Exception):
+                    await checking
+        return fetched
+
+    async def _fetch_ticket_pages(self) -> _Fetched:
+        """The same from an older hub: offset pages of ``GET /tickets``."""
+        fetched = _Fetched()
+        offset = 0
+        while True:
+            page: _RawPage = await self._call(
+                "GET",
+                api.TICKETS,
+                params={"offset": offset, "limit": self.config.page_size, "sort": "number"},
+                decode=_decode_ticket_page,
+            )
+            fetched.extend(await asyncio.to_thread(_check_items, page.items, offset))
+            offset += len(page.items)
+            if not page.items or offset >= (page.total or 0):
+                return fetched
 
     async def _refresh_categories(self) -> None:
         with contextlib.suppress(SyncError):
@@ -1347,6 +1413,63 @@ def _parse_list(cls: type[_T], data: object, what: str) -> list[_T]:
         except proto.ProtocolError as exc:
             log.warning("%s: item %d malformed, skipped: %s", what, i, exc)
     return result
+
+
+@dataclass
+class _RawPage:
+    """One page of a full sync as received (items not checked yet)."""
+
+    items: list[Any]
+    next_after: int | None = None
+    total: int | None = None
+
+
+@dataclass
+class _Fetched:
+    """Tickets of a full sync, checked, with the wire form each was read from; and the malformed ones skipped."""
+
+    tickets: list[proto.Ticket] = dataclasses.field(default_factory=list)
+    wires: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    skipped: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def extend(self, other: _Fetched) -> None:
+        self.tickets.extend(other.tickets)
+        self.wires.extend(other.wires)
+        self.skipped.extend(other.skipped)
+
+
+def _check_items(items: list[Any], offset: int) -> _Fetched:
+    """Check each ticket strictly (``ticket_from_wire``); a malformed one is skipped, never stored. Any thread."""
+    out = _Fetched()
+    for i, item in enumerate(items):
+        try:
+            ticket = ticket_from_wire(item, f"items[{offset + i}]")
+        except proto.ProtocolError as exc:
+            out.skipped.append(("ticket in the full sync", str(exc)))
+            continue
+        out.tickets.append(ticket)
+        out.wires.append(item)
+    return out
+
+
+def _seal_all(cache: LocalCache, fetched: _Fetched) -> list[SealedTicketRow]:
+    """Seal every fetched ticket for the cache (worker thread: only the thread-safe cipher is used)."""
+    return [cache.seal_ticket(t, w) for t, w in zip(fetched.tickets, fetched.wires, strict=True)]
+
+
+def _decode_sync_page(data: object) -> _RawPage:
+    """A ``TicketSyncPage``'s shape (the tickets are checked by ``_check_items``)."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket sync page: expected an object with items")
+    next_after = data.get("next_after")
+    if next_after is not None and type(next_after) is not int:
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket sync page: next_after is not an integer")
+    return _RawPage(data["items"], next_after)
+
+
+def _decode_ticket_page(data: object) -> _RawPage:
+    items, total = _ticket_page(data)
+    return _RawPage(items, None, total)
 
 
 def _ticket_page(data: object) -> tuple[list[Any], int]:

@@ -400,6 +400,8 @@ class TicketPanel(QWidget):
         self.banner_label.setText(text.replace("%1", name).replace("%2", number))
         self.banner.show()
         if event.phone:
+            # One refilter: the combo's change sets the caller view with this pop's phone (``_on_view_changed``);
+            # set_view is a no-op when nothing changed (the hub's answer after the cached one, the same caller).
             self.view_combo.setCurrentIndex(self.view_combo.findData(TicketView.CALLER.value))
             self.proxy.set_view(TicketView.CALLER, event.phone)
             if result and result.open_tickets:
