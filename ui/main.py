@@ -570,6 +570,8 @@ class Application(QObject):
         if self.sip_engine is not None:
             self.sip_engine.shutdown()  # hangs up, un-REGISTERs, destroys the endpoint (bounded)
         self.audio_engine.shutdown()  # after the SIP engine, which dropped the bridge port
+        self.knowledge_pane.stop()  # its debounce timers must not ask the hub connection stopped below
+        self.tickets_panel.stop()
         self.sync_bridge.close()
         self.sync_engine.stop()
         self._shutdown_shell()

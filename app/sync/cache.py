@@ -153,10 +153,30 @@ class LocalCache:
 
     @property
     def last_seq(self) -> int:
+        """The resume point: every push up to it is accounted for (``app.sync.seqs.PushPosition.floor``)."""
         try:
             return int(self.get_meta("last_seq", "0"))
         except ValueError:
             return 0
+
+    @property
+    def seen_seqs(self) -> list[int]:
+        """Pushes above ``last_seq`` already processed (``PushPosition.seen``)."""
+        try:
+            return [int(s) for s in self.get_meta("seen_seqs").split(",") if s]
+        except ValueError:
+            return []  # unreadable: the hub's replay may then repeat a few events; tickets are versioned
+
+    @staticmethod
+    def _position_rows(last_seq: int, seen: Iterable[int]) -> list[tuple[str, str]]:
+        return [("last_seq", str(last_seq)), ("seen_seqs", ",".join(str(s) for s in seen))]
+
+    def set_position(self, last_seq: int, seen: Iterable[int] = ()) -> None:
+        """Save the push position (``last_seq`` = the floor, and the events seen above it) atomically."""
+        with self._tx() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", self._position_rows(last_seq, seen)
+            )
 
     # ------------------------------------------------------------------------------------------ tickets
     def _seal_json(self, obj: object, ad: str) -> bytes:
@@ -181,8 +201,10 @@ class LocalCache:
             self._seal_json(wire, "ticket:" + key),
         )
 
-    def upsert_tickets(self, tickets: Iterable[Ticket], *, last_seq: int | None = None) -> None:
-        """Store tickets (a newer or equal version wins) and, atomically with them, the push sequence reached."""
+    def upsert_tickets(
+        self, tickets: Iterable[Ticket], *, last_seq: int | None = None, seen: Iterable[int] = ()
+    ) -> None:
+        """Store tickets (a newer or equal version wins) and, atomically with them, the push position reached."""
         with self._tx() as conn:
             conn.executemany(
                 "INSERT INTO tickets(id, version, updated_at, is_open, phone_idx, blob) VALUES (?,?,?,?,?,?) "
@@ -192,13 +214,15 @@ class LocalCache:
                 [self._ticket_row(t) for t in tickets],
             )
             if last_seq is not None:
-                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)", (str(last_seq),))
+                conn.executemany(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", self._position_rows(last_seq, seen)
+                )
 
     def replace_all_tickets(self, tickets: Iterable[Ticket], *, last_seq: int) -> None:
         """A full resync: the hub's answer replaces every ticket we held."""
         self.replace_all_rows([self._ticket_row(t) for t in tickets], last_seq=last_seq)
 
-    def replace_all_rows(self, rows: list[SealedTicketRow], *, last_seq: int) -> None:
+    def replace_all_rows(self, rows: list[SealedTicketRow], *, last_seq: int, seen: Iterable[int] = ()) -> None:
         """``replace_all_tickets`` with rows already sealed (``seal_ticket``), in one transaction."""
         with self._tx() as conn:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id TEXT PRIMARY KEY)")
@@ -213,10 +237,9 @@ class LocalCache:
                 "WHERE excluded.version >= tickets.version",
                 rows,
             )
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)", (str(last_seq),))
-
-    def set_last_seq(self, seq: int) -> None:
-        self.set_meta("last_seq", str(seq))
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", self._position_rows(last_seq, seen)
+            )
 
     def _open_ticket(self, key: str, blob: bytes) -> Ticket | None:
         try:

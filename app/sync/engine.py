@@ -63,6 +63,7 @@ from app.sync.events import (
     TicketsReset,
 )
 from app.sync.outbox import OpKind, OpState, Outbox, OutboxOp
+from app.sync.seqs import PushPosition
 from app.sync.tls import SiteTLSAdapter, make_ssl_context
 from app.version import __version__
 
@@ -119,7 +120,7 @@ class SyncEngine:
         self._session: _Session | None = None
         self._cache: LocalCache | None = None
         self._outbox: Outbox | None = None
-        self._last_seq = 0
+        self._pos = PushPosition()  # which pushes are processed (robust to out-of-order delivery)
         self._ws_task: asyncio.Task[None] | None = None
         self._ws: ClientConnection | None = None
         self._kick: asyncio.Event | None = None
@@ -152,6 +153,9 @@ class SyncEngine:
         self._flush_lock = asyncio.Lock()
         self._refresh_lock = asyncio.Lock()
         self._loop.run_forever()
+        # The worker threads of ``asyncio.to_thread`` (REST calls) end with the engine, not some time after it.
+        with contextlib.suppress(RuntimeError):
+            self._loop.run_until_complete(self._loop.shutdown_default_executor())
         self._loop.close()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -535,7 +539,7 @@ class SyncEngine:
             LocalCache.open, cache_path, cipher, user=session.account, key_is_new=is_new
         )
         self._outbox = Outbox(outbox_path, cipher)
-        self._last_seq = self._cache.last_seq
+        self._pos = PushPosition(self._cache.last_seq, self._cache.seen_seqs)
         if self._cache.rebuilt_reason is not None:
             self._emit(CacheRebuilt(self._cache.rebuilt_reason))
         self._emit_snapshot(DataSource.CACHE)
@@ -664,7 +668,8 @@ class SyncEngine:
         token = await self._access_token()
         # A cache that has been connected before knows its position, even 0 (nothing had happened yet).
         known = self._cache is not None and self._cache.get_meta("seq_known") == "1"
-        hello = proto.Hello(client_version=self.config.client_version, last_seq=self._last_seq if known else None)
+        # Resume from the floor: the hub may repeat events seen above it (skipped), never leave one out.
+        hello = proto.Hello(client_version=self.config.client_version, last_seq=self._pos.floor if known else None)
         async with websockets.connect(
             self._ws_url,
             ssl=self._ssl,
@@ -690,7 +695,7 @@ class SyncEngine:
                 self._session.user = welcome.user
             assert self._cache is not None
             needs_full = self._cache.get_meta("synced") != "1" or (
-                welcome.replay_from is None and welcome.head_seq < self._last_seq  # the hub's database was replaced
+                welcome.replay_from is None and welcome.head_seq < self._pos.highest  # the hub's database was replaced
             )
             if needs_full:
                 # When the hub replays what we missed, the replayed events move last_seq on (subscribers such as
@@ -698,7 +703,7 @@ class SyncEngine:
                 await self._try_full_sync(None if welcome.replay_from is not None else welcome.head_seq)
             if self._cache is not None:
                 if not known:
-                    self._advance(welcome.head_seq)  # a fresh start: nothing before head is replayed to us
+                    self._cover(welcome.head_seq)  # a fresh start: nothing before head is replayed to us
                 self._cache.set_meta("seq_known", "1")
             self._set_state(ConnectionState.ONLINE)
             last_frame = time.monotonic()
@@ -731,6 +736,8 @@ class SyncEngine:
                 return
             with contextlib.suppress(websockets.ConnectionClosed):
                 await ws.send(proto.make_envelope(proto.ControlType.PING, proto.Ping(client_time=datetime.now(UTC))))
+            if self._pos.settle():
+                self._save_position()
 
     async def _on_frame(self, raw: str | bytes) -> None:
         try:
@@ -741,8 +748,8 @@ class SyncEngine:
         if env.seq is None:
             await self._on_control(env)
             return
-        if env.seq <= self._last_seq:
-            return  # already processed (replay overlap)
+        if not self._pos.is_new(env.seq):
+            return  # already processed: a replay overlapping live delivery, or the hub repeating itself
         try:
             payload = proto.envelope_payload(env)
         except proto.ProtocolError as exc:
@@ -750,12 +757,12 @@ class SyncEngine:
                 log.debug("push type %r from a newer hub ignored", env.type[:40])
             else:
                 self._skip(f"push {env.type[:40]} #{env.seq}", str(exc))
-            self._advance(env.seq)
+            self._mark(env.seq)
             return
         if isinstance(payload, proto.Ticket):
             self._apply_ticket(payload, seq=env.seq)
         else:
-            self._advance(env.seq)
+            self._mark(env.seq)
             if isinstance(payload, proto.TicketNote):
                 self._spawn(self._refresh_detail_quietly(payload.ticket_id))
             elif isinstance(payload, proto.KbChange):
@@ -780,24 +787,32 @@ class SyncEngine:
         log.warning("malformed %s skipped: %s", where, detail)
         self._emit(MalformedSkipped(where, detail))
 
-    def _advance(self, seq: int) -> None:
-        if seq > self._last_seq:
-            self._last_seq = seq
-            if self._cache is not None:
-                self._cache.set_last_seq(seq)
+    def _mark(self, seq: int) -> None:
+        """Push ``seq`` is processed (nothing else to store with it)."""
+        self._pos.mark(seq)
+        self._save_position()
+
+    def _cover(self, head: int) -> None:
+        """Everything up to ``head`` is accounted for (a snapshot as of ``head``, or a fresh start)."""
+        self._pos.cover(head)
+        self._save_position()
+
+    def _save_position(self) -> None:
+        if self._cache is not None:
+            self._cache.set_position(self._pos.floor, self._pos.seen)
 
     def _apply_ticket(self, ticket: proto.Ticket, *, seq: int | None = None) -> None:
         cache = self._cache
         if cache is None:
             return
         current = cache.ticket(ticket.id)
-        if seq is not None and seq > self._last_seq:
-            self._last_seq = seq
+        if seq is not None:
+            self._pos.mark(seq)
         if current is not None and current.version > ticket.version:
             if seq is not None:
-                cache.set_last_seq(self._last_seq)
+                self._save_position()
             return  # stale (a replayed event older than what a full sync already gave us)
-        cache.upsert_tickets([ticket], last_seq=self._last_seq if seq is not None else None)
+        cache.upsert_tickets([ticket], last_seq=self._pos.floor if seq is not None else None, seen=self._pos.seen)
         shown, pending = self._overlay(ticket)
         self._emit(TicketChanged(shown, pending=pending))
 
@@ -825,7 +840,7 @@ class SyncEngine:
             else:
                 log.warning("full ticket sync failed (%s): the cached tickets stay on screen", exc)
             if head_seq is not None:
-                self._advance(head_seq)
+                self._cover(head_seq)
 
     async def _full_sync(self, head_seq: int | None) -> None:
         """Refetch every visible ticket; ``head_seq`` (if given) becomes the last processed sequence.
@@ -848,7 +863,7 @@ class SyncEngine:
         for where, detail in fetched.skipped:
             self._skip(where, detail)
         if head_seq is not None:
-            self._last_seq = max(head_seq, self._last_seq)
+            self._pos.cover(head_seq)  # saved with the tickets below
         tickets = {t.id: t for t in fetched.tickets}
         # An outbox answer applied while the pages were on their way may be newer than its page: keep it.
         for tid, version in cache.versions().items():
@@ -861,9 +876,9 @@ class SyncEngine:
         rows = await asyncio.to_thread(_seal_all, cache, fetched)
         if self._cache is not cache:
             return
-        cache.replace_all_rows(rows, last_seq=self._last_seq)
+        cache.replace_all_rows(rows, last_seq=self._pos.floor, seen=self._pos.seen)
         cache.set_meta("synced", "1")
-        log.info("full sync: %d tickets, seq %s", len(tickets), self._last_seq)
+        log.info("full sync: %d tickets, seq %s", len(tickets), self._pos.highest)
         self._emit(CacheWritten(len(rows)))
 
     async def _fetch_all_tickets(self) -> _Fetched:
@@ -1321,7 +1336,8 @@ class SyncEngine:
 
     @property
     def last_seq(self) -> int:
-        return self._last_seq
+        """The highest push processed (or covered by a full sync)."""
+        return self._pos.highest
 
 
 # ================================================================================================ helpers
