@@ -67,17 +67,18 @@ class SyncBridge(QObject):
         self._unsubscribers.append(self.engine.subscribe(types, self._hub_from_network))
 
     def close(self) -> None:
-        """Stop forwarding (shutdown): no event, push or future result reaches the GUI after this. Idempotent."""
+        """Stop forwarding: no event or result is delivered after this, not even one already queued (the application
+        is quitting; its receivers would call into stopped services). Idempotent."""
         self._closed = True
         for remove in self._unsubscribers:
             remove()
         self._unsubscribers.clear()
-        self._pending.clear()  # results still on their way are dropped, not delivered to stopped widgets
+        self._pending.clear()
 
     # -------------------------------------------------------------------------------------- GUI-thread side
     @Slot(object)
     def _on_event_hop(self, event: SyncEvent) -> None:
-        if not self._closed:  # queued before close(): not delivered after it
+        if not self._closed:
             self.event_received.emit(event)
 
     @Slot(object)
@@ -96,7 +97,7 @@ class SyncBridge(QObject):
 
         With ``context``, nothing is called once that object has been deleted (a closed dialog)."""
         if self._closed:
-            return  # shutting down: nobody is left to show the answer
+            return
         token = next(self._tokens)
         self._pending[token] = (future, on_success, on_failure, context)
         # Runs on whichever thread completes the future; it only emits (queued to this main-thread object).
