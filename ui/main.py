@@ -709,6 +709,10 @@ class Application(QObject):
         if "audio" in built:
             self.audio_engine.shutdown()  # after the SIP engine, which dropped the bridge port
         if "tickets_and_knowledge" in built:
+            # Their timers are stopped above; stop() also makes late signals (a call ending, a keystroke) unable to
+            # start them again before the engine goes.
+            self.knowledge_pane.stop()
+            self.tickets_panel.stop()
             self.sync_bridge.close()
             self.sync_engine.stop()  # ends the session's tasks and the WebSocket, closes the cache, joins the thread
         self.runner.shutdown()  # also waits for a SIP engine start still running: that engine is then stopped too
