@@ -1245,9 +1245,9 @@ class SyncEngine:
         except (SyncError, TimeoutError) as exc:
             log.info("screen pop: hub lookup failed (%s); the cached answer stands", exc)
             return
+        self._emit(ScreenPop(call_id, raw_number, phone, started_at, result, DataSource.HUB))  # on screen first
         if self._cache is not None:
             self._cache.upsert_tickets([*result.open_tickets, *result.recent_tickets])
-        self._emit(ScreenPop(call_id, raw_number, phone, started_at, result, DataSource.HUB))
 
     # ============================================================================================ knowledge
     def search_kb(self, query: str, limit: int = 20) -> concurrent.futures.Future[proto.KbSearchResult]:
