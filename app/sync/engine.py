@@ -184,7 +184,7 @@ class SyncEngine:
         return task
 
     def _submit(self, coro: Coroutine[Any, Any, _T]) -> concurrent.futures.Future[_T]:
-        if self._stopped:
+        if self._stopped or not self._thread.is_alive():  # stopped, or never started: the loop would never run it
             # A late timer or signal after stop() (the application is quitting): fail the request like an unreachable
             # hub instead of raising "Event loop is closed" in the caller's (GUI) thread.
             coro.close()

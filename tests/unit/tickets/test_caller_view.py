@@ -30,7 +30,8 @@ USER = proto.UserInfo(id=7, username="agent.li", display_name="李娜", role=pro
 @pytest.fixture
 def panel(qtbot: QtBot, tmp_path: Path) -> Iterator[TicketPanel]:
     engine = SyncEngine(SyncConfig(hub_url=f"http://127.0.0.1:{free_port()}", data_dir=tmp_path), MemorySecretStore())
-    bridge = SyncBridge(engine)  # the engine is never started: events are fed to the panel directly
+    engine.start()  # its hub is a closed port: the detail and categories calls fail fast; events are fed directly
+    bridge = SyncBridge(engine)
     widget = TicketPanel(bridge)
     qtbot.addWidget(widget)
     widget._on_sync_event(SessionStarted(USER, offline=True))
@@ -40,6 +41,7 @@ def panel(qtbot: QtBot, tmp_path: Path) -> Iterator[TicketPanel]:
     yield widget
     widget.stop()
     bridge.close()
+    engine.stop()
 
 
 def shown(panel: TicketPanel) -> set[int]:
