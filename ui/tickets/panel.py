@@ -476,8 +476,8 @@ class TicketPanel(QWidget):
         self.banner_label.setText(text.replace("%1", name).replace("%2", number))
         self.banner.show()
         if event.phone:
-            # The combo's change shows the caller view for this pop's phone (``_on_view_changed``); when it already
-            # shows the caller view (the hub's answer after the cached one) the caller model is refreshed here.
+            # The combo follows quietly; _show_view fills the caller model for this phone and swaps it in (for the
+            # hub's answer after the cached one it only refreshes the caller model: same source, same view).
             self.view_combo.blockSignals(True)
             self.view_combo.setCurrentIndex(self.view_combo.findData(TicketView.CALLER.value))
             self.view_combo.blockSignals(False)
