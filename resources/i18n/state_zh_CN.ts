@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>StateArea</name>
@@ -11,7 +12,7 @@
     <name>StateBar</name>
     <message>
         <source>Time in this state</source>
-        <extracomment>Hotkeys (window-wide). Alt+digit stays clear of the phone panel's Ctrl shortcuts and of F-keys the OS takes.</extracomment>
+        <extracomment>Hotkeys (window-wide). Alt+digit stays clear of the phone panel&apos;s Ctrl shortcuts and of F-keys the OS takes.</extracomment>
         <translation>当前状态持续时间</translation>
     </message>
     <message>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
     <name>MetricsChart</name>
@@ -82,8 +83,8 @@
         <translation> min</translation>
     </message>
     <message>
-        <source>The message disappears from the agents' screens after this time</source>
-        <translation>The message disappears from the agents' screens after this time</translation>
+        <source>The message disappears from the agents&apos; screens after this time</source>
+        <translation>The message disappears from the agents&apos; screens after this time</translation>
     </message>
     <message>
         <source>Broadcast</source>
@@ -198,8 +199,8 @@
         <translation>Last change by %1</translation>
     </message>
     <message>
-        <source>Offline: no heartbeat from this agent's computer</source>
-        <translation>Offline: no heartbeat from this agent's computer</translation>
+        <source>Offline: no heartbeat from this agent&apos;s computer</source>
+        <translation>Offline: no heartbeat from this agent&apos;s computer</translation>
     </message>
     <message>
         <source>%1 (offline)</source>

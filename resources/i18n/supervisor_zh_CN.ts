@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>MetricsChart</name>
@@ -82,7 +83,7 @@
         <translation> 分钟</translation>
     </message>
     <message>
-        <source>The message disappears from the agents' screens after this time</source>
+        <source>The message disappears from the agents&apos; screens after this time</source>
         <translation>超过该时间后，通知将从坐席屏幕上消失</translation>
     </message>
     <message>
@@ -198,7 +199,7 @@
         <translation>最近由 %1 修改</translation>
     </message>
     <message>
-        <source>Offline: no heartbeat from this agent's computer</source>
+        <source>Offline: no heartbeat from this agent&apos;s computer</source>
         <translation>离线：未收到该坐席电脑的心跳</translation>
     </message>
     <message>
