@@ -72,7 +72,7 @@ def test_state_bar_and_supervisor_panel_follow_a_language_switch(qtbot: QtBot, t
     controller.on_connection(True)
     controller.on_snapshot(status)
 
-    board = SupervisorBoard(NoSupervisorHub(), TEAM, now=lambda: T0 + timedelta(minutes=2))  # type: ignore[arg-type]
+    board = SupervisorBoard(NoSupervisorHub(), TEAM, now=lambda: T0 + timedelta(minutes=2))
     board.load([make_status(AgentState.NOT_READY, agent_id=9, display_name="王五", reason="lunch", online=True)])
     panel = SupervisorPanel(board, chinese=True, clock=lambda: T0)
     qtbot.addWidget(panel)
