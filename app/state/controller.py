@@ -174,6 +174,11 @@ class StateController:
         """The agent asks for a change. Returns why it is refused locally, or ``None`` when it was queued."""
         return self._enqueue(Change(event, reason), StateCause.AGENT, quiet=False)
 
+    def end_wrap_up(self) -> RefusalKind | None:
+        """The agent ends wrap-up early (结束话后整理): to the pending next state chosen during the call (by the
+        agent or by a supervisor, whose command then takes effect), else ready."""
+        return self.request(AgentEvent.WRAP_UP_END)
+
     def call_event(self, event: AgentEvent, call_id: str) -> RefusalKind | None:
         """The softphone reports an ACD call event (offered, answered, not answered, abandoned, ended)."""
         return self._enqueue(Change(event, call_id=call_id), StateCause.CALL, quiet=True)

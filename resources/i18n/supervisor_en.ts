@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>CommandAuditModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Command</translation>
+    </message>
+    <message>
+        <source>Agent was</source>
+        <translation>Agent was</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Note: %1</translation>
+    </message>
+    <message>
+        <source>Waiting for the call to end</source>
+        <translation>Waiting for the call to end</translation>
+    </message>
+    <message>
+        <source>Applied after the call at %1</source>
+        <translation>Applied after the call at %1</translation>
+    </message>
+    <message>
+        <source>Applied at once</source>
+        <translation>Applied at once</translation>
+    </message>
+    <message>
+        <source>the hub</source>
+        <translation>the hub</translation>
+    </message>
+    <message>
+        <source>Replaced at %1 by %2</source>
+        <translation>Replaced at %1 by %2</translation>
+    </message>
+    <message>
+        <source>the agent</source>
+        <translation>the agent</translation>
+    </message>
+</context>
+<context>
     <name>MetricsChart</name>
     <message>
         <source>No data for this period</source>
@@ -119,6 +174,10 @@
         <translation>Shift metrics</translation>
     </message>
     <message>
+        <source>Command log</source>
+        <translation>Command log</translation>
+    </message>
+    <message>
         <source>Supervisor (no reason)</source>
         <translation>Supervisor (no reason)</translation>
     </message>
@@ -157,6 +216,10 @@
     <message>
         <source>The message was not sent: %1</source>
         <translation>The message was not sent: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the command log: %1</source>
+        <translation>Could not load the command log: %1</translation>
     </message>
     <message>
         <source>Could not load the metrics: %1</source>

@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CommandAuditModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>班长</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Agent was</source>
+        <translation>当时状态</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <source>Waiting for the call to end</source>
+        <translation>等待通话结束</translation>
+    </message>
+    <message>
+        <source>Applied after the call at %1</source>
+        <translation>通话结束后于 %1 生效</translation>
+    </message>
+    <message>
+        <source>Applied at once</source>
+        <translation>立即生效</translation>
+    </message>
+    <message>
+        <source>the hub</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Replaced at %1 by %2</source>
+        <translation>%1 被%2取代</translation>
+    </message>
+    <message>
+        <source>the agent</source>
+        <translation>坐席本人</translation>
+    </message>
+</context>
+<context>
     <name>MetricsChart</name>
     <message>
         <source>No data for this period</source>
@@ -119,6 +174,10 @@
         <translation>班次指标</translation>
     </message>
     <message>
+        <source>Command log</source>
+        <translation>操作记录</translation>
+    </message>
+    <message>
         <source>Supervisor (no reason)</source>
         <translation>班长设置（不指定原因）</translation>
     </message>
@@ -157,6 +216,10 @@
     <message>
         <source>The message was not sent: %1</source>
         <translation>通知未发送：%1</translation>
+    </message>
+    <message>
+        <source>Could not load the command log: %1</source>
+        <translation>无法加载操作记录：%1</translation>
     </message>
     <message>
         <source>Could not load the metrics: %1</source>

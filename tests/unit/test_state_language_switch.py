@@ -58,7 +58,7 @@ class NoSupervisorHub:
     def force_state(self, *args: object) -> None:
         raise AssertionError("no command expected")
 
-    send_broadcast = fetch_metrics = force_state
+    send_broadcast = fetch_metrics = fetch_commands = force_state
 
 
 def test_state_bar_and_supervisor_panel_follow_a_language_switch(qtbot: QtBot, translations: Translations) -> None:

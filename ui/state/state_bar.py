@@ -224,7 +224,9 @@ class StateBar(QWidget):
 
     @Slot()
     def _on_end_wrap_triggered(self) -> None:
-        self._controller.request(AgentEvent.GO_READY)
+        refusal = self._controller.end_wrap_up()
+        if refusal is not None:
+            self.show_message(self._names.refusal(refusal))
 
     @Slot()
     def _on_extend_triggered(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QEvent, Signal, Slot
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.protocol import AgentState, ReasonCategory, TeamMetrics
+from app.protocol import AgentState, CommandOutcome, ReasonCategory, SupervisorCommandRecord, TeamMetrics
 from app.state.model import reasons_of
 from app.state.supervisor import BoardNotice, BoardNoticeKind, SupervisorBoard
 from ui.state.names import StateNames, ui_language_is_chinese
+from ui.supervisor.audit import CommandAuditModel
 from ui.supervisor.board_model import AGENT_ID_ROLE, StateFilter, TeamBoardFilter, TeamBoardModel
 from ui.supervisor.metrics import MetricsChart, MetricsTableModel
 
@@ -49,6 +50,7 @@ FILTERS = (
 )
 # The metrics periods offered, in hours.
 PERIOD_HOURS = (8, 24, 24 * 7)
+AUDIT_TAB = 2
 
 
 class SupervisorPanel(QWidget):
@@ -172,9 +174,35 @@ class SupervisorPanel(QWidget):
         metrics_layout.addWidget(self.metrics_table, 2)
         metrics_layout.addWidget(self.metrics_chart, 1)
 
+        # -- audit tab: the hub's record of force commands (who, what, when, what became of it)
+        self.audit_model = CommandAuditModel(board.team, self, chinese=chinese)
+        self.audit_table = QTableView(self)
+        self.audit_table.setObjectName("commandAudit")
+        self.audit_table.setModel(self.audit_model)
+        self.audit_table.verticalHeader().hide()
+        self.audit_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.audit_table.horizontalHeader().setStretchLastSection(True)
+        self.audit_refresh_button = QPushButton(self)
+        self.audit_refresh_button.setObjectName("refreshAudit")
+        self.audit_refresh_button.clicked.connect(self.refresh_audit)
+        audit_bar = QHBoxLayout()
+        audit_bar.addStretch(1)
+        audit_bar.addWidget(self.audit_refresh_button)
+        audit_page = QWidget(self)
+        audit_layout = QVBoxLayout(audit_page)
+        audit_layout.addLayout(audit_bar)
+        audit_layout.addWidget(self.audit_table, 1)
+        # A pending command resolves when the agent's call ends: refetch (once) after the agent's row changes.
+        self._audit_timer = QTimer(self)
+        self._audit_timer.setSingleShot(True)
+        self._audit_timer.setInterval(300)
+        self._audit_timer.timeout.connect(self.refresh_audit)
+
         self.tabs = QTabWidget(self)
         self.tabs.addTab(board_page, self.tr("Team board"))
         self.tabs.addTab(metrics_page, self.tr("Shift metrics"))
+        self.tabs.addTab(audit_page, self.tr("Command log"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs, 1)
@@ -184,6 +212,7 @@ class SupervisorPanel(QWidget):
         board.on_notice.append(self._on_board_notice)
         board.on_metrics.append(self._on_board_metrics)
         board.on_row_changed.append(self._on_board_row_changed)
+        board.on_audit.append(self._on_board_audit)
         self._confirm: QMessageBox | None = None
         self._update_buttons()
 
@@ -217,6 +246,8 @@ class SupervisorPanel(QWidget):
         self.setWindowTitle(self.tr("Team board"))
         self.tabs.setTabText(0, self.tr("Team board"))
         self.tabs.setTabText(1, self.tr("Shift metrics"))
+        self.tabs.setTabText(2, self.tr("Command log"))
+        self.audit_refresh_button.setText(self.tr("Refresh"))
         self.force_ready_button.setText(self.tr("Force ready"))
         self.force_not_ready_button.setText(self.tr("Force not ready"))
         self.force_sign_out_button.setText(self.tr("Sign out agent"))
@@ -234,6 +265,7 @@ class SupervisorPanel(QWidget):
         self._fill_reason_menu()
         self.model.retranslate(self._chinese)
         self.metrics_model.retranslate()
+        self.audit_model.retranslate(self._chinese)
         self.metrics_chart.update()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -263,6 +295,28 @@ class SupervisorPanel(QWidget):
     def _on_board_row_changed(self, agent_id: int) -> None:
         if agent_id == self.selected_agent_id():
             self._update_buttons()
+        if self._audit_visible() and any(
+            r.agent_id == agent_id and r.outcome is CommandOutcome.PENDING for r in self.audit_model.records
+        ):
+            self._audit_timer.start()
+
+    # -- command audit ------------------------------------------------------------------------------------------
+    def _audit_visible(self) -> bool:
+        return self.tabs.currentIndex() == AUDIT_TAB
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == AUDIT_TAB:
+            self.refresh_audit()
+
+    @Slot()
+    def refresh_audit(self) -> None:
+        self.audit_refresh_button.setEnabled(False)
+        self._board.refresh_audit()
+
+    def _on_board_audit(self, records: list[SupervisorCommandRecord]) -> None:
+        self.audit_refresh_button.setEnabled(True)
+        self.audit_model.set_records(records, self._board.team)
 
     def _update_buttons(self) -> None:
         agent = self.selected_agent_id()
@@ -361,6 +415,8 @@ class SupervisorPanel(QWidget):
     def _on_board_notice(self, notice: BoardNotice) -> None:
         state = self._names.state(notice.state) if notice.state else ""
         kind = notice.kind
+        if kind is BoardNoticeKind.FORCE_APPLIED and self._audit_visible():
+            self.refresh_audit()
         if kind is BoardNoticeKind.FORCE_APPLIED:
             template = (
                 self.tr("%1 will be set to %2 when the call ends.") if notice.deferred else self.tr("%1 is now %2.")
@@ -379,6 +435,9 @@ class SupervisorPanel(QWidget):
         elif kind is BoardNoticeKind.BROADCAST_FAILED:
             self.broadcast_button.setEnabled(True)
             text = self.tr("The message was not sent: %1").replace("%1", self._names.refusal(notice.refusal))
+        elif kind is BoardNoticeKind.AUDIT_FAILED:
+            self.audit_refresh_button.setEnabled(True)
+            text = self.tr("Could not load the command log: %1").replace("%1", self._names.refusal(notice.refusal))
         else:
             self.refresh_button.setEnabled(True)
             text = self.tr("Could not load the metrics: %1").replace("%1", self._names.refusal(notice.refusal))
