@@ -65,6 +65,7 @@ from ui.tray import TrayIcon
 if TYPE_CHECKING:
     from sip.engine import SipEngine
     from ui.phone.controller import PhoneController
+    from ui.state.quit import QuitGuard
     from vpn_check.audio import AudioProbe  # imports numpy: only when the health area is built
     from vpn_check.model import Report
 
@@ -99,6 +100,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--exit-after-sign-in",
         action="store_true",
         help="with --sign-in: quit once signed in (exit code 0) or when signing in fails (exit code 4) (tests)",
+    )
+    parser.add_argument(
+        "--start-shift",
+        choices=("ready", "not_ready"),
+        help="once signed in to the hub, start the shift when it is not under way: 签入, then 示闲 for 'ready' "
+        "(the demo); with --exit-after-sign-in, quit once the hub holds that state",
     )
     parser.add_argument(
         "--exit-after-screen-pop",
@@ -194,10 +201,13 @@ class Application(QObject):
         self.login_dialog: LoginDialog | None = None
         self.about_dialog: AboutDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.quit_guard: QuitGuard | None = None  # built with the state area: signs the agent out before quitting
         self._connect_shell()
 
         self._signed_in_names: list[str] = []
         self._signed_in_event: dict[str, str] = {}  # --exit-after-sign-in: the JSON line printed before quitting
+        self._exit_waits: set[str] = set()  # --exit-after-sign-in: what is still awaited before quitting
+        self._shift_state: str | None = None  # --start-shift: the hub's state once the shift started
         self._version_check = version_check
         self._build_support()
         # -- the areas: built at once (tests), or, for a real start, right after the window is first painted so the
@@ -412,6 +422,7 @@ class Application(QObject):
         """Agent state (issue 6): the state bar over the shared hub connection, coupled to the softphone's ACD calls;
         supervisor mode (live team board, commands, metrics) as a tab for supervisors once they are signed in."""
         from ui.state.area import StateArea
+        from ui.state.quit import QuitGuard
 
         self.state_area = StateArea(
             self.sync_engine,
@@ -429,6 +440,30 @@ class Application(QObject):
         )
         self.window.set_state_bar(self.state_area.bar)
         self.state_area.supervisor_panel_ready.connect(self._on_state_supervisor_panel_ready)
+        self.quit_guard = QuitGuard(self.state_area, self.window, self)
+        self.quit_guard.quit_approved.connect(self.qapp.quit)
+        self.quit_guard.quit_cancelled.connect(self._on_tray_show_requested)
+        if self.args.start_shift:
+            from app.protocol import AgentState
+
+            self.state_area.start_shift(AgentState(self.args.start_shift), self._on_shift_started)
+
+    def _on_shift_started(self, state: object) -> None:
+        """``--start-shift``: the hub holds the agent's state at the start of the shift."""
+        value = getattr(state, "value", str(state))
+        self._shift_state = value
+        if "shift" in self._exit_waits:  # --exit-after-sign-in, signed in already (else it picks the state up)
+            self._signed_in_event["state"] = value
+            self._exit_wait_done("shift")
+
+    @Slot()
+    def _on_quit_requested(self) -> None:
+        """File → Quit, the tray's Quit, or closing the window without a tray: the state area's quit guard first
+        (confirmation, 签出 on the hub with a bounded wait, refused during a call)."""
+        if self.quit_guard is None:
+            self.qapp.quit()
+        else:
+            self.quit_guard.request_quit()
 
     @Slot(QWidget)
     def _on_state_supervisor_panel_ready(self, panel: QWidget) -> None:
@@ -497,10 +532,10 @@ class Application(QObject):
         self.window.about_requested.connect(self._on_window_about_requested)
         self.window.diagnostics_requested.connect(self._on_window_diagnostics_requested)
         self.window.language_requested.connect(self._on_window_language_requested)
-        self.window.quit_requested.connect(self.qapp.quit)
+        self.window.quit_requested.connect(self._on_quit_requested)
         if self.tray is not None:
             self.tray.show_requested.connect(self._on_tray_show_requested)
-            self.tray.quit_requested.connect(self.qapp.quit)
+            self.tray.quit_requested.connect(self._on_quit_requested)
         self.config_store.subscribe(self._on_config_changed)
 
     # ------------------------------------------------------------------------------------------- run
@@ -791,9 +826,18 @@ class Application(QObject):
         self._on_signed_in(request, signed)
         if self.args.exit_after_sign_in:
             self._signed_in_event = {"event": "signed-in", "user": signed.user, "hub": signed.hub_url}
+            # What to wait for before quitting: the phone's registration, the hub's state of the started shift.
+            self._exit_waits = {"sign-in"}
+            if self.args.start_shift and self._shift_state is None:
+                self._exit_waits.add("shift")
+            elif self._shift_state is not None:
+                self._signed_in_event["state"] = self._shift_state
             if self.sip_engine is None:
-                self._exit_signed_in()
+                QTimer.singleShot(30_000, self._on_auto_registration_timeout)  # bounds the wait for the shift
+                self._exit_wait_done("sign-in")
             else:  # the phone too: wait for the registrar's answer (bounded)
+                self._exit_waits.add("phone")
+                self._exit_wait_done("sign-in")
                 self.phone_bridge.registration_changed.connect(self._on_auto_registration_changed)
                 QTimer.singleShot(30_000, self._on_auto_registration_timeout)
         elif self.args.screenshot:
@@ -807,16 +851,20 @@ class Application(QObject):
             return
         if event.state is RegState.REGISTERED:
             self._signed_in_event["phone"] = "registered"
-            self._exit_signed_in()
+            self._exit_wait_done("phone")
         elif event.state is RegState.FAILED:
             log.error("automatic sign-in: the phone did not register: %s %s", event.code, event.reason)
             self.qapp.exit(4)
 
     @Slot()
     def _on_auto_registration_timeout(self) -> None:
-        if not self._shut_down:
+        if self._shut_down or not self._exit_waits:
+            return
+        if "phone" in self._exit_waits:
             log.error("automatic sign-in: no answer from the phone registrar")
-            self.qapp.exit(4)
+        else:
+            log.error("automatic sign-in: the shift did not start (%s)", ", ".join(sorted(self._exit_waits)))
+        self.qapp.exit(4)
 
     @Slot(object)
     def _on_screen_pop_shown_exit(self, event: object) -> None:
@@ -833,6 +881,11 @@ class Application(QObject):
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
             self.qapp.quit()
+
+    def _exit_wait_done(self, what: str) -> None:
+        self._exit_waits.discard(what)
+        if not self._exit_waits and self._signed_in_event:
+            self._exit_signed_in()
 
     def _exit_signed_in(self) -> None:
         print(json.dumps(self._signed_in_event), flush=True)

@@ -137,6 +137,10 @@ class StateController:
     def add_view_listener(self, callback: Callable[[StateView], None]) -> None:
         self._view_listeners.append(callback)
 
+    def remove_view_listener(self, callback: Callable[[StateView], None]) -> None:
+        if callback in self._view_listeners:
+            self._view_listeners.remove(callback)
+
     def add_notice_listener(self, callback: Callable[[Notice], None]) -> None:
         self._notice_listeners.append(callback)
 

@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>QuitGuard</name>
+    <message>
+        <source>You are on a call. End the call before quitting AgentDesk, so the customer is not cut off.</source>
+        <translation>You are on a call. End the call before quitting AgentDesk, so the customer is not cut off.</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot reach the hub, so it cannot sign you out now. The hub signs you out by itself after you have been offline for a while. Quit anyway?</source>
+        <translation>AgentDesk cannot reach the hub, so it cannot sign you out now. The hub signs you out by itself after you have been offline for a while. Quit anyway?</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>You are signed in. Sign out and quit AgentDesk? You will receive no more queue calls.</source>
+        <translation>You are signed in. Sign out and quit AgentDesk? You will receive no more queue calls.</translation>
+    </message>
+    <message>
+        <source>Sign out and quit</source>
+        <translation>Sign out and quit</translation>
+    </message>
+    <message>
+        <source>Quit AgentDesk</source>
+        <translation>Quit AgentDesk</translation>
+    </message>
+    <message>
+        <source>Signing out…</source>
+        <translation>Signing out…</translation>
+    </message>
+</context>
+<context>
     <name>StateArea</name>
     <message>
         <source>%1 — AgentDesk</source>

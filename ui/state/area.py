@@ -17,13 +17,14 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.phone import PhoneBridge
-from app.protocol import Broadcast, Role, UserInfo
+from app.protocol import AgentState, Broadcast, Role, UserInfo
 from app.state.bridge import QtScheduler, StateBridge
 from app.state.controller import StateController
 from app.state.coupling import AcdCoupling
 from app.state.headless import PLACEHOLDER_TEAM
 from app.state.hub_link import STATE_EVENT_TYPES, HubStateLink, StateSync, route_sync_event
 from app.state.phone_link import SipCommands, SoftphoneStateLink
+from app.state.shift import QuitCheck, QuitOutcome, QuitSignOut, ShiftStarter, quit_check
 from app.state.supervisor import SupervisorBoard
 from app.sync.engine import SyncEngine
 from app.sync.events import HubEvent, SessionStarted, SyncEvent
@@ -80,6 +81,8 @@ class StateArea(QObject):
         bridge.event_received.connect(self._on_sync_event_received)
         bridge.hub_event.connect(self._on_sync_hub_event)
 
+        self.shift_starter: ShiftStarter | None = None
+        self.quit_sign_out: QuitSignOut | None = None
         self.phone_link: SoftphoneStateLink | None = None
         if sip is not None and phone_bridge is not None:
             # The phone bridge already delivers SIP events on this (GUI) thread: dispatch them in place.
@@ -128,6 +131,21 @@ class StateArea(QObject):
 
     def show_broadcast(self, broadcast: Broadcast) -> None:
         self.bar.show_broadcast(broadcast)
+
+    # -- shift start and quitting ------------------------------------------------------------------------------
+    def start_shift(self, target: AgentState, on_done: Callable[[AgentState], None] | None = None) -> ShiftStarter:
+        """签入 (and 示闲 for READY) as soon as the hub's state is known, unless a shift is already under way."""
+        self.shift_starter = ShiftStarter(self.controller, target, on_done)
+        return self.shift_starter
+
+    def quit_check(self) -> QuitCheck:
+        return quit_check(self.controller.view)
+
+    def sign_out_for_quit(self, on_done: Callable[[QuitOutcome], None], timeout_s: float | None = None) -> None:
+        """签出 on the hub before the application closes; ``on_done`` within ``timeout_s`` whatever the hub does."""
+        kwargs = {} if timeout_s is None else {"timeout_s": timeout_s}
+        self.quit_sign_out = QuitSignOut(self.controller, self.scheduler, on_done, **kwargs)
+        self.quit_sign_out.start()
 
     # -- softphone -----------------------------------------------------------------------------------------------
     @Slot(object)
