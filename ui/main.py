@@ -460,8 +460,8 @@ class Application(QObject):
     def _on_quit_requested(self) -> None:
         """File → Quit, the tray's Quit, or closing the window without a tray: the state area's quit guard first
         (confirmation, 签出 on the hub with a bounded wait, refused during a call)."""
-        if self.quit_guard is None:
-            self.qapp.quit()
+        if self.quit_guard is None or self.quit_guard.take_programmatic_close():
+            self.qapp.quit()  # nothing to guard yet, or a quit already decided closes the window
         else:
             self.quit_guard.request_quit()
 

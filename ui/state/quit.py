@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from app.state.shift import QuitCheck, QuitOutcome
@@ -38,6 +38,20 @@ class QuitGuard(QObject):
         self._signing_out = False
         self.sign_out_button: QPushButton | None = None
         self.outcome: QuitOutcome | None = None
+        self._programmatic_close = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Qt 6's QApplication.quit() closes every window first (QEvent.Quit, then non-spontaneous close events): such
+        # a close is a quit already decided (ours after 签出, or the program's), not the agent closing the window.
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self._programmatic_close = not event.spontaneous()
+        return False
+
+    def take_programmatic_close(self) -> bool:
+        """Whether the window's latest close came from the program rather than the agent (asked once per close)."""
+        value, self._programmatic_close = self._programmatic_close, False
+        return value
 
     @property
     def dialog(self) -> QMessageBox | None:
