@@ -20,4 +20,4 @@ fi
 # Separate processes also keep threads and Qt objects an in-process application test leaves behind from reaching
 # the unit tests (a full single-process run once crashed in pytest-qt's event processing that way).
 echo "== pytest: unit";        python -m pytest tests/unit
-echo "== pytest: integration"; exec python -m pytest tests/integration tests/packaging
+echo "== pytest: integration"; exec python -m pytest --durations=15 tests/integration tests/packaging

@@ -35,11 +35,14 @@ def _set_policy(hub: HubProcess, team_id: int, **changes: object) -> None:
 def test_offline_grace_then_forced_sign_out(fast_hub: HubProcess) -> None:
     agent = fast_hub.client("agent.li")
     sup = fast_hub.client("sup.zhang")
-    _set_policy(fast_hub, agent.user["team_id"], offline_grace_s=4)
-    agent.set_state("not_ready", "sign_in")
-    agent.set_state("ready")
+    # The grace leaves room for a slow machine: the reconnect below must land within it.
+    _set_policy(fast_hub, agent.user["team_id"], offline_grace_s=8)
+    # The board first: any authenticated state change counts as presence, so the agent may come online at the
+    # hub's next sweep after its first REST call.
     board = sup.ws()
     me = agent.user["id"]
+    agent.set_state("not_ready", "sign_in")
+    agent.set_state("ready")
     ws = agent.ws()
     ws.ping()
     board.next_of("agent.state", predicate=lambda p: p["agent_id"] == me and p["online"])
