@@ -221,6 +221,14 @@ def measure(hub_url: str, pushes: int, work: Path) -> tuple[list[float], list[fl
 
             agent.request(AgentEvent.SIGN_IN)
             agent.wait_state(AgentState.NOT_READY)
+        # The board must hold the agent's current state before the first force (it pre-checks with the transition table).
+        signed_in = agent.view.status
+        assert signed_in is not None
+        deadline = time.monotonic() + 30
+        while supervisor.call(lambda: (row := board.row(agent_id)) is None or row.status.version < signed_in.version):
+            if time.monotonic() > deadline:
+                raise SystemExit("the supervisor's board never showed the agent signed in")
+            time.sleep(0.01)
         samples: list[float] = []
         rest: list[float] = []
         for i in range(pushes):
