@@ -17,6 +17,7 @@ the cold start lean (``bench/startup.py``). Main thread only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import logging
@@ -28,7 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -550,8 +551,37 @@ class Application(QObject):
             QTimer.singleShot(0, self._build_areas_once)  # no window to paint: build them now
         if self._previous_crash is not None:
             self.crash_reporter.report(self._previous_crash)
+        self._quit_on_sigterm()
         log.info("AgentDesk started (log file %s)", self.logs.log_file)
         return int(self.qapp.exec())
+
+    def _quit_on_sigterm(self) -> None:
+        """SIGTERM (the demo stopping the client, a service manager, a Linux logout) quits cleanly — shutdown then
+        signs the agent out on the hub — instead of killing the process. Python runs signal handlers only between
+        bytecodes: the wakeup fd wakes the Qt event loop so the handler runs at once."""
+        if sys.platform == "win32":
+            return  # no SIGTERM from the session there: Windows ends a session through Qt (commitDataRequest)
+        import signal
+        import socket
+
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        self._signal_sockets = (reader, writer)
+        self._signal_notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._signal_notifier.activated.connect(self._on_signal_wakeup)
+        signal.signal(signal.SIGTERM, self._on_sigterm)
+
+    @Slot()
+    def _on_signal_wakeup(self) -> None:
+        with contextlib.suppress(OSError):
+            self._signal_sockets[0].recv(64)
+
+    def _on_sigterm(self, signum: int, frame: object) -> None:
+        del signum, frame
+        log.info("SIGTERM: quitting")
+        QTimer.singleShot(0, self.qapp.quit)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Paint and not self._painted:
@@ -599,6 +629,8 @@ class Application(QObject):
         if not self._areas_built:  # quit before the areas were built (deferred start)
             self._shutdown_shell()
             return
+        # An agent still signed in (a quit nobody was asked about): 签出 first, before the call is hung up (bounded).
+        self.state_area.sign_out_on_exit()
         self.health.shutdown()
         if self.phone is not None:
             self.phone.shutdown()

@@ -17,7 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.phone import PhoneBridge
-from app.protocol import AgentState, Broadcast, Role, UserInfo
+from app.protocol import AgentState, Broadcast, Role, StateChangeRequest, UserInfo
 from app.state.bridge import QtScheduler, StateBridge
 from app.state.controller import StateController
 from app.state.coupling import AcdCoupling
@@ -33,6 +33,8 @@ from ui.state.state_bar import StateBar
 from ui.supervisor.panel import SupervisorPanel
 
 log = logging.getLogger(__name__)
+#: How long shutdown waits for the hub to confirm the sign-out of an agent still signed in.
+EXIT_SIGN_OUT_TIMEOUT_S = 3.0
 
 
 class StateArea(QObject):
@@ -61,6 +63,7 @@ class StateArea(QObject):
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self._engine = engine
         self._window = window
         self._set_status = set_status
         self._set_icon = set_icon
@@ -137,6 +140,21 @@ class StateArea(QObject):
         """签入 (and 示闲 for READY) as soon as the hub's state is known, unless a shift is already under way."""
         self.shift_starter = ShiftStarter(self.controller, target, on_done)
         return self.shift_starter
+
+    def sign_out_on_exit(self, timeout_s: float = EXIT_SIGN_OUT_TIMEOUT_S) -> bool:
+        """At shutdown, after a quit nobody could be asked about (the OS session ending, SIGTERM, the program's own
+        quit): 签出 on the hub directly, waiting at most ``timeout_s`` (the window is gone; the hub's offline grace
+        covers a hub that does not answer). Returns whether the hub confirmed it."""
+        if self.quit_check() not in (QuitCheck.SIGN_OUT, QuitCheck.IN_CALL):
+            return False
+        try:
+            future = self._engine.request("PUT", "/agents/me/state", StateChangeRequest(state=AgentState.SIGNED_OUT))
+            future.result(timeout_s)
+        except Exception as exc:  # any failure: the grace signs the agent out
+            log.warning("could not sign out on the hub at exit (%s); the hub's offline grace will", exc)
+            return False
+        log.info("signed out on the hub at exit")
+        return True
 
     def quit_check(self) -> QuitCheck:
         return quit_check(self.controller.view)
