@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -78,6 +80,11 @@ class Task(Generic[T]):
     def done(self) -> bool:
         return self._outcome is not None
 
+    def _drop(self) -> None:
+        """The runner shut down: whatever ``fn`` returns later is not delivered (its callbacks may use stopped
+        services)."""
+        self.relay._task = None
+
     def _deliver(self, result: object, error: BaseException | None) -> None:
         self._outcome = (result, error)
         try:
@@ -124,7 +131,37 @@ class BackgroundRunner:
     def pending(self) -> int:
         return len(self._running)
 
-    def shutdown(self) -> None:
-        """Stop accepting work; running calls finish in the background (their results are dropped)."""
-        self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Stop accepting work, drop queued calls and the results of running ones, and wait up to ``timeout`` seconds
+        for the worker threads to end. Idempotent. Returns True when every worker thread has ended.
+
+        The wait is bounded because a call may be stuck in the OS (a keyring on D-Bus, a TCP connect): an application
+        that is quitting must not hang on it. Worker threads are daemon threads, so one still stuck cannot keep the
+        process alive."""
+        if not self._closed:
+            self._closed = True
+            for task in self._running:
+                task._drop()
+            self._running.clear()
+        return join_executor(self._pool, timeout, what="background")
+
+
+def join_executor(pool: concurrent.futures.ThreadPoolExecutor, timeout: float, *, what: str) -> bool:
+    """Shut ``pool`` down (queued calls cancelled) and wait up to ``timeout`` seconds for its threads to end.
+
+    ``ThreadPoolExecutor.shutdown(wait=True)`` has no timeout, so the threads are joined here with one deadline.
+    ``_threads`` is the executor's set of worker threads (a CPython implementation detail that has been stable since
+    Python 3.2; typeshed declares it). Returns True when all have ended; logs the ones still running otherwise."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + timeout
+    threads: list[threading.Thread] = list(pool._threads)
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    alive = [thread.name for thread in threads if thread.is_alive()]
+    if alive:
+        log.warning("%s: %d worker thread(s) still busy after %.1f s: %s", what, len(alive), timeout, alive)
+    return not alive

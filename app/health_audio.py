@@ -10,14 +10,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from sip.audio.backends import DeviceBackend
 from sip.audio.model import SAMPLE_RATE, AudioError, Direction
 from sip.audio.model import AudioDevice as SipAudioDevice
-from vpn_check.audio import AudioDevice, AudioUnavailableError, Samples, tone
+from vpn_check.audio import AudioDevice, AudioUnavailableError, tone
+
+if TYPE_CHECKING:
+    from vpn_check.audio import Samples
 
 
 class DeviceBackendProbe:
@@ -75,6 +76,8 @@ class DeviceBackendProbe:
             stream.stop()
         finally:
             stream.close()
+        import numpy as np  # here (a worker thread), not at import: see vpn_check/audio.py
+
         raw = b"".join(chunks)[:wanted]
         samples = np.frombuffer(raw[: len(raw) - len(raw) % 2], dtype="<i2").astype(np.float32) / 32768.0
         return samples, SAMPLE_RATE

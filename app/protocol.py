@@ -634,6 +634,16 @@ class TicketPage:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class TicketSyncPage:
+    """``GET /sync/tickets``: every ticket the caller may see, by id, in large pages (the client's full sync).
+
+    Ask again with ``after=next_after`` until ``next_after`` is null."""
+
+    items: list[Ticket]
+    next_after: int | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class DuplicateCheckResult:
     duplicates: list[Ticket]
 

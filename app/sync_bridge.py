@@ -52,6 +52,7 @@ class SyncBridge(QObject):
             ],
         ] = {}
         self._tokens = itertools.count(1)
+        self._closed = False
         self._unsubscribers: list[Callable[[], None]] = [engine.add_listener(self._from_network)]
 
     # -------------------------------------------------------------------------------------- network-thread side
@@ -66,18 +67,24 @@ class SyncBridge(QObject):
         self._unsubscribers.append(self.engine.subscribe(types, self._hub_from_network))
 
     def close(self) -> None:
+        """Stop forwarding: no event or result is delivered after this, not even one already queued (the application
+        is quitting; its receivers would call into stopped services). Idempotent."""
+        self._closed = True
         for remove in self._unsubscribers:
             remove()
         self._unsubscribers.clear()
+        self._pending.clear()
 
     # -------------------------------------------------------------------------------------- GUI-thread side
     @Slot(object)
     def _on_event_hop(self, event: SyncEvent) -> None:
-        self.event_received.emit(event)
+        if not self._closed:
+            self.event_received.emit(event)
 
     @Slot(object)
     def _on_hub_hop(self, event: HubEvent) -> None:
-        self.hub_event.emit(event)
+        if not self._closed:
+            self.hub_event.emit(event)
 
     def watch(
         self,
@@ -89,6 +96,8 @@ class SyncBridge(QObject):
         """Call ``on_success(result)`` or ``on_failure(exc)`` on the GUI thread when ``future`` completes.
 
         With ``context``, nothing is called once that object has been deleted (a closed dialog)."""
+        if self._closed:
+            return
         token = next(self._tokens)
         self._pending[token] = (future, on_success, on_failure, context)
         # Runs on whichever thread completes the future; it only emits (queued to this main-thread object).

@@ -113,8 +113,19 @@ class TicketService:
         return row
 
     # -- conversions --------------------------------------------------------------------------------------
+    @staticmethod
+    def _display_name(db: Session, user_id: int | None) -> str | None:
+        """A user's display name, remembered for the rest of the session (transaction): the identity map holds
+        ``User`` rows weakly, so ``db.get`` per ticket was one SELECT per row of a listing or a screen pop."""
+        if user_id is None:
+            return None
+        names: dict[int, str | None] = db.info.setdefault("agentdesk_user_names", {})
+        if user_id not in names:
+            user = db.get(User, user_id)
+            names[user_id] = user.display_name if user else None
+        return names[user_id]
+
     def to_ticket(self, db: Session, row: TicketRow) -> Ticket:
-        assignee = db.get(User, row.assignee_id) if row.assignee_id is not None else None
         return Ticket(
             id=row.id,
             number=row.number,
@@ -126,7 +137,7 @@ class TicketService:
             priority=TicketPriority(row.priority),
             status=TicketStatus(row.status),
             assignee_id=row.assignee_id,
-            assignee_name=assignee.display_name if assignee else None,
+            assignee_name=self._display_name(db, row.assignee_id),
             team_id=row.team_id,
             sla_due=row.sla_due,
             custom_fields=dict(row.custom_fields or {}),
@@ -141,12 +152,11 @@ class TicketService:
         )
 
     def to_note(self, db: Session, row: TicketNoteRow) -> TicketNote:
-        author = db.get(User, row.author_id)
         return TicketNote(
             id=row.id,
             ticket_id=row.ticket_id,
             author_id=row.author_id,
-            author_name=author.display_name if author else "",
+            author_name=self._display_name(db, row.author_id) or "",
             visibility=NoteVisibility(row.visibility),
             body=row.body,
             created_at=row.created_at,

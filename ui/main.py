@@ -2,16 +2,20 @@
 
 Responsibility: build every object of the application once, in order, and pass dependencies through constructors;
 no other module creates services or looks them up globally. Order: Qt version check → configuration → logging →
-Qt message routing → ``QApplication`` → crash handling → translations → style → window, tray, notifier → the areas'
-objects → show. Shutdown runs from ``QApplication.aboutToQuit``.
+Qt message routing → ``QApplication`` → crash handling → translations → style → window, tray, notifier → show →
+(first paint) → the areas' objects. Shutdown (:meth:`Application.shutdown`) runs from ``QApplication.aboutToQuit``.
 
-To add an area (softphone, audio, state, sync, health): build its Qt-free core and its widgets in
-:meth:`Application._build_areas` (or a method called from it), pass them what they need (``self.config_store``,
-``self.runner``, ``self.notifier``, ``self.credentials``), put the widgets in the window with
-``self.window.set_phone_panel(...)`` and friends, and stop the core in :meth:`Application._on_app_about_to_quit`.
+Fast first paint (``bench/startup.py``; docs/architecture.md "Start-up and shutdown"): before the window is painted
+only the shell is built, and only the shell's modules are imported. After the first paint a background thread imports
+the areas' Qt-free modules (:func:`_preload_area_modules`), then the areas are built on the GUI thread one per
+event-loop turn (:data:`Application.AREA_STEPS`), so the window stays responsive; what the agent asks for meanwhile
+(sign in, settings) runs once they are built. Heavy libraries (numpy, psutil, requests, websockets, cryptography,
+jieba, pjsua2, keyring) are imported where they are used, never at module level of the shell's modules.
 
-Heavy modules (pjsua2, keyring, requests, websockets) are imported where they are first needed, not here, to keep
-the cold start lean (``bench/startup.py``). Main thread only.
+To add an area (softphone, audio, state, sync, health): build its Qt-free core and its widgets in a ``_build_*``
+method listed in :data:`Application.AREA_STEPS`, pass them what they need (``self.config_store``, ``self.runner``,
+``self.notifier``, ``self.credentials``), put the widgets in the window with ``self.window.set_phone_panel(...)``
+and friends, and stop the core in :meth:`Application.shutdown`. Main thread only.
 """
 
 from __future__ import annotations
@@ -29,16 +33,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import version_policy
-from app.bridge import BackgroundRunner
+from app.bridge import BackgroundRunner, join_executor
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
 from app.crash import CrashHandler, CrashReport, diagnostics_text
 from app.credentials import CredentialError, CredentialStore, SecretKind
-from app.diagnostics import DiagnosticsInput
 from app.logs import LogSetup, setup_logging
 from app.signin import (
     HubNotConfigured,
@@ -49,8 +51,6 @@ from app.signin import (
     SignInService,
     validate_request,
 )
-from app.version_policy import UpdateRequired
-from ui.about import AboutDialog, component_versions
 from ui.crash_dialog import CrashReporter
 from ui.i18n import Translations
 from ui.login import LoginDialog
@@ -59,18 +59,21 @@ from ui.notify import Notifier
 from ui.qt_version import unsupported_qt_message
 from ui.qtlog import install_qt_message_handler, restore_qt_message_handler
 from ui.resources import read_text, resource_path
-from ui.settings import SettingsDialog
-from ui.support.update_required import UpdateRequiredDialog
 from ui.tray import TrayIcon
 
 if TYPE_CHECKING:
+    from app.diagnostics import DiagnosticsInput
+    from app.version_policy import UpdateRequired
     from sip.engine import SipEngine
+    from ui.about import AboutDialog
     from ui.phone.controller import PhoneController
+    from ui.settings import SettingsDialog
     from ui.state.quit import QuitGuard
+    from ui.support.update_required import UpdateRequiredDialog
     from vpn_check.audio import AudioProbe  # imports numpy: only when the health area is built
     from vpn_check.model import Report
 
-VersionCheck = Callable[[str, str, float], UpdateRequired | None]
+VersionCheck = Callable[[str, str, float], "UpdateRequired | None"]
 """Asks the hub whether this client is too old (``app.version_policy.fetch``); runs on the background runner."""
 
 log = logging.getLogger("ui.main")  # not __name__: that is "__main__" under ``python -m ui.main``
@@ -132,7 +135,13 @@ def _rss_bytes() -> int:
 
 
 class Application(QObject):
-    """Builds and owns every object of the running client (see the module docstring)."""
+    """Builds and owns every object of the running client (see the module docstring).
+
+    Signals:
+        areas_ready(): every area is built (at once in the constructor, or after the first paint when deferred).
+    """
+
+    areas_ready = Signal()
 
     def __init__(
         self,
@@ -210,40 +219,99 @@ class Application(QObject):
         self._exit_waits: set[str] = set()  # --exit-after-sign-in: what is still awaited before quitting
         self._shift_state: str | None = None  # --start-shift: the hub's state once the shift started
         self._version_check = version_check
-        self._build_support()
-        # -- the areas: built at once (tests), or, for a real start, right after the window is first painted so the
-        # agent sees the window while the heavier areas (SIP engine, hub connection, health) load
+        self._shut_down = False
+        self._disposed = False
+        self._painted = False
+        # -- the areas: built at once (tests), or, for a real start, after the window is first painted so the agent
+        # sees the window while the heavier areas (SIP engine, hub connection, health) load
         self._defer_areas = defer_areas
+        self._built_steps: set[str] = set()  # names of AREA_STEPS done (shutdown stops only what exists)
         self._areas_built = False
+        self._area_build_started = False
+        self._when_built: list[Callable[[], None]] = []  # what the agent asked for before the areas existed
         if defer_areas:
             self.window.set_panels_loading(True)
         else:
-            self._build_areas_once()
+            self._area_build_started = True
+            for step in self.AREA_STEPS:
+                self._run_area_step(step)
+            self._finish_areas()
 
         self.qapp.aboutToQuit.connect(self._on_app_about_to_quit)
-        self._shut_down = False
-        self._painted = False
         self.window.installEventFilter(self)
         self._report_config_issues(self.config_store.loaded)
 
     # ------------------------------------------------------------------------------------------- construction
-    def _build_areas_once(self) -> None:
-        if self._areas_built:
-            return
-        self._areas_built = True
-        self._build_areas()
-        self.window.set_panels_loading(False)
+    #: The areas, in build order (each step may use what the earlier ones built). A deferred start runs one step per
+    #: event-loop turn after the first paint; ``shutdown`` stops the ones that were built, in reverse dependency order.
+    AREA_STEPS: tuple[str, ...] = ("support", "health", "tickets_and_knowledge", "audio", "phone", "state")
 
-    def _build_areas(self) -> None:
-        """Build each area's core and widgets and place them in the window (see the module docstring)."""
-        self._build_health()
-        self._build_tickets_and_knowledge()
-        self._build_audio()
-        self._build_phone()
+    def _start_area_build(self) -> None:
+        """Deferred start: import the areas' modules off the GUI thread, then build the areas one per turn."""
+        if self._area_build_started or self._shut_down:
+            return
+        self._area_build_started = True
+        sip_configured = bool(self.config_store.config.sip.server)
+        task = self.runner.run(_preload_area_modules, sip_configured, name="preload area modules")
+        task.success(self._on_area_modules_preloaded).failure(self._on_area_modules_preload_failed)
+
+    def _on_area_modules_preloaded(self, _result: object) -> None:
+        self._later(0, self._build_next_area)
+
+    def _on_area_modules_preload_failed(self, error: BaseException) -> None:
+        # The build imports them again on the GUI thread and reports a real problem where it happens.
+        log.warning("areas: modules not preloaded (%s); importing them while building", error)
+        self._later(0, self._build_next_area)
+
+    @Slot()
+    def _build_next_area(self) -> None:
+        if self._shut_down:
+            return
+        step = next((name for name in self.AREA_STEPS if name not in self._built_steps), None)
+        if step is None:
+            self._finish_areas()
+            return
+        self._run_area_step(step)
+        self._later(0, self._build_next_area)  # let the event loop paint and handle input between areas
+
+    def _run_area_step(self, step: str) -> None:
+        build: Callable[[], None] = getattr(self, f"_build_{step}")
+        build()
+        self._built_steps.add(step)
+
+    def _finish_areas(self) -> None:
         if self.sip_engine is not None:  # screen pop: the softphone's calls reach the ticket panel
             self.phone_bridge.incoming_call.connect(self.tickets_panel.on_softphone_incoming)
             self.phone_bridge.call_ended.connect(self.tickets_panel.on_softphone_call_ended)
-        self._build_state()
+        self._areas_built = True
+        self.window.set_panels_loading(False)
+        self.areas_ready.emit()
+        pending, self._when_built = self._when_built, []
+        for action in pending:
+            action()
+        if self._defer_areas:
+            self._on_areas_ready()
+
+    def _after_areas(self, action: Callable[[], None]) -> bool:
+        """Run ``action`` once the areas exist; True when they already do (the caller goes on at once)."""
+        if self._areas_built:
+            return True
+        if action not in self._when_built:
+            self._when_built.append(action)
+        self._start_area_build()  # e.g. started minimized to the tray: no paint starts it
+        return False
+
+    def _later(self, msec: int, slot: Callable[[], None]) -> None:
+        """Call ``slot`` after ``msec`` ms on the GUI thread, through a timer this object owns (``shutdown`` stops
+        it: nothing of the root fires into stopped services, unlike ``QTimer.singleShot``)."""
+        if self._shut_down:
+            return
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(msec)
+        timer.timeout.connect(slot)
+        timer.timeout.connect(timer.deleteLater)
+        timer.start()
 
     def _build_audio(self) -> None:
         """The headset audio bridge (issue 4): device engine, its settings page and status indicator. The engine
@@ -317,6 +385,8 @@ class Application(QObject):
         if required is None or self._shut_down:
             return
         log.warning("this client (%s) is older than the hub's minimum %s", required.current, required.minimum)
+        from ui.support.update_required import UpdateRequiredDialog
+
         self.update_dialog = UpdateRequiredDialog(required.current, required.minimum, required.update_url, self.window)
         self.update_dialog.finished.connect(self._on_update_dialog_finished)
         self.update_dialog.open()
@@ -334,6 +404,7 @@ class Application(QObject):
     def _diagnostics_input(self) -> DiagnosticsInput:
         """What the diagnostics bundle contains (runs on the background runner: reads only thread-safe state)."""
         from app import diagnostics
+        from ui.about import component_versions
 
         return diagnostics.collect_input(
             loaded=self.config_store.loaded,
@@ -546,14 +617,16 @@ class Application(QObject):
         if self.tray is not None:
             self.tray.show()
         if not start_hidden or self.args.exit_after_paint or self.args.screenshot or self.args.report_startup:
-            self.window.show()  # the first paint builds the deferred areas
+            self.window.show()  # the first paint starts building the deferred areas
         elif self._defer_areas:
-            QTimer.singleShot(0, self._build_areas_once)  # no window to paint: build them now
+            self._later(0, self._on_areas_wanted)  # no window to paint: build them now
         if self._previous_crash is not None:
             self.crash_reporter.report(self._previous_crash)
         self._quit_on_sigterm()
         log.info("AgentDesk started (log file %s)", self.logs.log_file)
-        return int(self.qapp.exec())
+        code = int(self.qapp.exec())
+        self.dispose()
+        return code
 
     def _quit_on_sigterm(self) -> None:
         """SIGTERM (the demo stopping the client, a service manager, a Linux logout) quits cleanly — shutdown then
@@ -581,12 +654,12 @@ class Application(QObject):
     def _on_sigterm(self, signum: int, frame: object) -> None:
         del signum, frame
         log.info("SIGTERM: quitting")
-        QTimer.singleShot(0, self.qapp.quit)
+        self._later(0, self.qapp.quit)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._on_first_paint)
+            self._later(0, self._on_first_paint)
         return super().eventFilter(watched, event)
 
     @Slot()
@@ -594,17 +667,28 @@ class Application(QObject):
         self.window.removeEventFilter(self)
         if self.args.report_startup:
             print(json.dumps(_startup_event("painted")), flush=True)
-        if not self._areas_built:
-            self._build_areas_once()
-            if self.args.report_startup:
-                print(json.dumps(_startup_event("ready")), flush=True)
+        if self._areas_built:  # built at once (tests)
+            self._on_areas_ready()
+        else:
+            self._start_area_build()  # _on_areas_ready follows
+
+    @Slot()
+    def _on_areas_wanted(self) -> None:
+        self._start_area_build()
+
+    def _on_areas_ready(self) -> None:
+        """Every area is built (deferred start) or the window was painted (areas built at once)."""
+        if self._shut_down:
+            return
+        if self.args.report_startup:
+            print(json.dumps(_startup_event("ready")), flush=True)
         if self.args.sign_in:
-            QTimer.singleShot(0, self._auto_sign_in)
+            self._later(0, self._auto_sign_in)
             if self.args.exit_after_sign_in or self.args.screenshot:
                 return  # after signing in (see _on_auto_signed_in)
         if self.args.screenshot:
             # After the panels just built have been laid out and painted (posted events run before this timer).
-            QTimer.singleShot(200, self._take_screenshot)
+            self._later(200, self._take_screenshot)
         elif self.args.exit_after_paint:
             self.qapp.quit()
 
@@ -621,31 +705,76 @@ class Application(QObject):
         self.shutdown()
 
     def shutdown(self) -> None:
-        """Stop everything this root built (also used by tests, which do not run ``exec()``). Idempotent."""
+        """Stop everything this root built; idempotent. Runs from ``aboutToQuit`` (tests, which do not run ``exec()``,
+        call it in their fixtures' teardown).
+
+        Order: (1) the root's own timers, so nothing it scheduled fires into stopped services; (2) the areas' widgets
+        and controllers (their timers, dialogs and probe threads); (3) the softphone (hangs up, un-REGISTERs, while
+        the audio bridge still exists), then the audio engine; (4) the hub connection (network thread, WebSocket,
+        cache files); (5) the background runner (queued work dropped, running calls' results dropped, its threads
+        joined with a bound); (6) the shell (tray, crash hooks, translations, Qt message handler, log files). Every
+        wait is bounded, so quitting never hangs on a stuck peer."""
         if self._shut_down:
             return
         self._shut_down = True
+        self._when_built.clear()
+        self._stop_timers(self)
+        self.window.removeEventFilter(self)
         self.window.save_state()
-        if not self._areas_built:  # quit before the areas were built (deferred start)
-            self._shutdown_shell()
-            return
-        # An agent still signed in (a quit nobody was asked about): 签出 first, before the call is hung up (bounded).
-        self.state_area.sign_out_on_exit()
-        self.health.shutdown()
-        if self.phone is not None:
+        built = self._built_steps
+        if "state" in built:
+            # An agent still signed in (a quit nobody was asked about): 签出 first, before a call is hung up (bounded).
+            self.state_area.sign_out_on_exit()
+        if "health" in built:
+            self.health.shutdown()
+            join_executor(self.health.executor, 5.0, what="health")
+        if "phone" in built and self.phone is not None:
             self.phone.shutdown()
-        if self.sip_engine is not None:
+        if "state" in built:
+            self._stop_timers(self.state_area)
+        # The widgets' own timers (SLA countdowns, meters, debounces): the window stays until Qt deletes it, and no
+        # timer may call into the services stopped below.
+        self._stop_timers(self.window)
+        if "phone" in built and self.sip_engine is not None:
             self.sip_engine.shutdown()  # hangs up, un-REGISTERs, destroys the endpoint (bounded)
-        self.audio_engine.shutdown()  # after the SIP engine, which dropped the bridge port
-        self.sync_bridge.close()
-        self.sync_engine.stop()
+        if "audio" in built:
+            self.audio_engine.shutdown()  # after the SIP engine, which dropped the bridge port
+        if "tickets_and_knowledge" in built:
+            # Their timers are stopped above; stop() also makes late signals (a call ending, a keystroke) unable to
+            # start them again before the engine goes.
+            self.knowledge_pane.stop()
+            self.tickets_panel.stop()
+            self.sync_bridge.close()
+            self.sync_engine.stop()  # ends the session's tasks and the WebSocket, closes the cache, joins the thread
+        self.runner.shutdown()
         self._shutdown_shell()
 
+    def dispose(self) -> None:
+        """:meth:`shutdown`, then delete the window (with its dialogs) and this root's Qt objects now, on the GUI thread.
+
+        Without this the C++ objects die whenever Python's cycle collector reaches them — possibly on a worker thread
+        and in the middle of unrelated Qt work (a later test, or interpreter teardown), which is how a leftover
+        application once crashed pytest-qt. In-process tests call it in their teardown; ``run()`` calls it after the
+        event loop returns."""
+        self.shutdown()
+        if self._disposed:
+            return
+        self._disposed = True
+        for page in self.window.settings_pages():  # kept by the window without a Qt parent (the dialog adopts them)
+            page.deleteLater()
+        self.window.deleteLater()
+        self.qsettings.deleteLater()
+        self.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    @staticmethod
+    def _stop_timers(owner: QObject) -> None:
+        for timer in owner.findChildren(QTimer):
+            timer.stop()
+
     def _shutdown_shell(self) -> None:
-        self.runner.shutdown()
         if self.tray is not None:
             self.tray.hide()
-        self.window.removeEventFilter(self)
         self.window.set_close_to_tray(False)
         self.crash_handler.uninstall(clean_exit=True)
         self.translations.clear()
@@ -654,6 +783,8 @@ class Application(QObject):
 
     # ------------------------------------------------------------------------------------------- reporting
     def _diagnostics(self, reports: list[CrashReport]) -> str:
+        from ui.about import component_versions
+
         return diagnostics_text(
             versions=component_versions(),
             log_lines=self.logs.ring.lines()[-500:],
@@ -677,6 +808,8 @@ class Application(QObject):
 
     @Slot()
     def _on_window_about_requested(self) -> None:
+        from ui.about import AboutDialog
+
         if self.about_dialog is None:
             self.about_dialog = AboutDialog(self.icon, self.window)
         self.about_dialog.show()
@@ -684,6 +817,10 @@ class Application(QObject):
 
     @Slot()
     def _on_window_settings_requested(self) -> None:
+        from ui.settings import SettingsDialog
+
+        if not self._after_areas(self._on_window_settings_requested):
+            return  # the areas add settings pages (audio devices): opened once they are built
         self.settings_dialog = SettingsDialog(self.config_store, self.window.settings_pages(), self.window)
         self.settings_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.settings_dialog.open()
@@ -706,7 +843,7 @@ class Application(QObject):
     def _on_health_config_changed(self, loaded: LoadedConfig) -> None:
         from app.health import health_config
 
-        if not self._areas_built:
+        if "health" not in self._built_steps:
             return  # built later from the then-current configuration
         self.health.set_service(self.health.service.with_config(health_config(loaded.config)))
         self.health.gate_required = bool(loaded.config.sip.server)
@@ -723,6 +860,8 @@ class Application(QObject):
         if self.login_dialog is not None:
             self.login_dialog.raise_()
             return
+        if not self._after_areas(self._on_window_sign_in_requested):
+            return  # the pre-shift gate and the hub connection are being built: signing in follows
         if self.health.gate_required and not self.health.gate_passed:
             self.health.run_gate(self._on_window_sign_in_requested)  # the pre-shift gate, then sign-in
             return
@@ -834,7 +973,7 @@ class Application(QObject):
 
         gate = self.health.gate
         if gate is not None and isinstance(report, Report) and not report.blocks_sign_in:
-            QTimer.singleShot(0, gate.accept)  # after the dialog has shown the report
+            self._later(0, gate.accept)  # after the dialog has shown the report
         elif self.args.exit_after_sign_in:
             log.error("automatic sign-in: the pre-shift check blocks signing in")
             self.qapp.exit(4)
@@ -865,15 +1004,15 @@ class Application(QObject):
             elif self._shift_state is not None:
                 self._signed_in_event["state"] = self._shift_state
             if self.sip_engine is None:
-                QTimer.singleShot(30_000, self._on_auto_registration_timeout)  # bounds the wait for the shift
+                self._later(30_000, self._on_auto_registration_timeout)  # bounds the wait for the shift
                 self._exit_wait_done("sign-in")
             else:  # the phone too: wait for the registrar's answer (bounded)
                 self._exit_waits.add("phone")
                 self._exit_wait_done("sign-in")
                 self.phone_bridge.registration_changed.connect(self._on_auto_registration_changed)
-                QTimer.singleShot(30_000, self._on_auto_registration_timeout)
+                self._later(30_000, self._on_auto_registration_timeout)
         elif self.args.screenshot:
-            QTimer.singleShot(3000, self._take_screenshot)  # once the panels have their first data from the hub
+            self._later(3000, self._take_screenshot)  # once the panels have their first data from the hub
 
     @Slot(object)
     def _on_auto_registration_changed(self, event: object) -> None:
@@ -931,7 +1070,7 @@ class Application(QObject):
             self.qapp.exit(4)
             return
         if self.args.screenshot:
-            QTimer.singleShot(200, self._take_screenshot)
+            self._later(200, self._take_screenshot)
         self.qsettings.setValue("login/user", str(self.args.sign_in))
         self._on_window_sign_in_requested()  # the agent signs in by hand; the dialog says what went wrong
         if self.login_dialog is not None and isinstance(error, SignInError):
@@ -939,6 +1078,8 @@ class Application(QObject):
 
     @Slot()
     def _on_window_sign_out_requested(self) -> None:
+        if not self._after_areas(self._on_window_sign_out_requested):
+            return
         log.info("signed out")
         self.sync_bridge.watch(self.sync_engine.logout())
         self.window.set_account_text("")
@@ -959,6 +1100,31 @@ def _health_audio_probe() -> AudioProbe:
     from sip.audio.backends import default_backend
 
     return DeviceBackendProbe(default_backend())
+
+
+def _fetch_version_policy(hub_url: str, ca_file: str, timeout: float) -> UpdateRequired | None:
+    """Worker thread: ``app.version_policy.fetch``, imported here (it imports requests and the wire protocol)."""
+    from app import version_policy
+
+    return version_policy.fetch(hub_url, ca_file, timeout)
+
+
+def _preload_area_modules(sip_configured: bool) -> None:
+    """Worker thread (deferred start): import the areas' Qt-free modules, so building the areas on the GUI thread
+    does not stop it for the imports (the largest part of that work). Only modules without Qt objects at import
+    time; the areas' widget modules are small and are imported on the GUI thread when built. A module that cannot be
+    imported is left to the build, which reports it where it is needed."""
+    import importlib
+
+    names = ["app.protocol", "app.sync.engine", "app.sync.signin", "app.sync.secrets", "app.health", "app.health_audio"]
+    names += ["app.audio", "sip.audio", "app.state.controller", "app.state.model"]
+    if sip_configured:
+        names += ["sip.engine", "sip.history", "sip.audio.pjport", "app.phone"]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            log.debug("preload: %s not imported (%s)", name, exc)
 
 
 def _startup_event(event: str) -> dict[str, object]:
@@ -983,7 +1149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 3
-    return Application(args, defer_areas=True, version_check=version_policy.fetch).run()
+    return Application(args, defer_areas=True, version_check=_fetch_version_policy).run()
 
 
 if __name__ == "__main__":

@@ -15,14 +15,18 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    # numpy is imported by the functions that compute (on the check's worker thread), not at import: the desktop
+    # client imports this module while building its health area and must not pay for numpy there (bench/startup.py).
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
 
 log = logging.getLogger(__name__)
 
-Samples = npt.NDArray[np.float32]
 #: Asks the agent whether the test tone was heard: True / False, or None when nobody can answer (non-interactive).
 SpeakerConfirm = Callable[[], bool | None]
 
@@ -75,6 +79,8 @@ class MicStats:
 
 
 def analyse(samples: Samples) -> MicStats:
+    import numpy as np
+
     if samples.size == 0:
         return MicStats(rms_dbfs=-math.inf, peak=0.0, spread=0.0, distinct=0, samples=0)
     data = samples.astype(np.float64)
@@ -92,6 +98,8 @@ def analyse(samples: Samples) -> MicStats:
 
 
 def tone(seconds: float, rate: int, frequency: float = 440.0, level: float = 0.3) -> Samples:
+    import numpy as np
+
     t = np.arange(int(seconds * rate), dtype=np.float64) / rate
     wave = level * np.sin(2 * np.pi * frequency * t)
     # 20 ms fades so the tone does not click.
@@ -171,6 +179,8 @@ class PulseAudioProbe:
         return None
 
     def record(self, device: str | None, seconds: float) -> tuple[Samples, int]:
+        import numpy as np
+
         sd = self._sd()
         with _pulse_env("PULSE_SOURCE", device):
             try:

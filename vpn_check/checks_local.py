@@ -8,8 +8,6 @@ import ssl
 from collections.abc import Sequence
 from pathlib import Path
 
-import psutil
-
 from vpn_check import sipprobe
 from vpn_check.advice import Advice
 from vpn_check.audio import AudioDevice, AudioUnavailableError, analyse
@@ -339,6 +337,8 @@ class SystemCheck:
         self.disk_path = disk_path or Path.home()
 
     def run(self, ctx: Context) -> list[CheckResult]:
+        import psutil  # here, not at import: the desktop client imports this module while building its health area
+
         t = ctx.config.thresholds
         results: list[CheckResult] = []
         cpu = psutil.cpu_percent(interval=0.3)
@@ -402,6 +402,8 @@ class SystemCheck:
         return results
 
     def _power(self, ctx: Context) -> CheckResult:
+        import psutil
+
         t = ctx.config.thresholds
         try:
             battery = psutil.sensors_battery()

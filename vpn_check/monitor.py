@@ -11,8 +11,6 @@ import enum
 import hashlib
 from collections.abc import Sequence
 
-import psutil
-
 from vpn_check.model import CheckId, Report, Status
 from vpn_check.netif import source_address_for
 
@@ -36,6 +34,8 @@ def vpn_state(report: Report) -> VpnState:
 
 def network_fingerprint(target_ips: Sequence[str] = ()) -> str:
     """A digest of every interface's state and addresses and of the source address towards each target."""
+    import psutil  # here, not at import: the desktop client imports this module while building its health area
+
     parts: list[str] = []
     stats = psutil.net_if_stats()
     for name, addrs in sorted(psutil.net_if_addrs().items()):

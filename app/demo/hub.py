@@ -71,8 +71,11 @@ class HubService:
 
     name = "hub"
 
-    def __init__(self, *, start_timeout_s: float = 60.0) -> None:
+    def __init__(self, *, start_timeout_s: float = 60.0, setup_timeout_s: float = 300.0) -> None:
         self.start_timeout_s = start_timeout_s
+        # migrate / seed-demo: one-off CPU work (seeding builds the knowledge-base index: ~5 s of CPU, 20-60 s of wall
+        # time on a busy 2-core machine), bounded only against a hung process.
+        self.setup_timeout_s = setup_timeout_s
         self._proc: subprocess.Popen[bytes] | None = None
         self._url = ""
         self.ca_file: Path | None = None
@@ -93,7 +96,7 @@ class HubService:
             capture_output=True,
             text=True,
             check=False,
-            timeout=self.start_timeout_s,
+            timeout=self.setup_timeout_s,
         )
         if result.returncode != 0:
             raise DemoError(

@@ -8,6 +8,7 @@ LOGIN: Final = "/auth/login"
 REFRESH: Final = "/auth/refresh"
 LOGOUT: Final = "/auth/logout"
 TICKETS: Final = "/tickets"
+SYNC_TICKETS: Final = "/sync/tickets"  # full sync: keyset pages of every visible ticket
 CATEGORIES: Final = "/ticket-categories"
 DUPLICATES: Final = "/tickets/duplicates"
 SUGGEST_CATEGORY: Final = "/tickets/suggest-category"

@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from app.protocol import (
     OPEN_TICKET_STATUSES,
@@ -33,6 +34,8 @@ from app.sync.errors import SyncError, SyncErrorKind
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
+#: A ticket as stored: (id, version, updated_at, is_open, phone blind index, sealed wire JSON).
+SealedTicketRow = tuple[str, int, str, int, str, bytes]
 _CANARY = "agentdesk-cache-canary"
 
 _SCHEMA = """
@@ -150,10 +153,30 @@ class LocalCache:
 
     @property
     def last_seq(self) -> int:
+        """The resume point: every push up to it is accounted for (``app.sync.seqs.PushPosition.floor``)."""
         try:
             return int(self.get_meta("last_seq", "0"))
         except ValueError:
             return 0
+
+    @property
+    def seen_seqs(self) -> list[int]:
+        """Pushes above ``last_seq`` already processed (``PushPosition.seen``)."""
+        try:
+            return [int(s) for s in self.get_meta("seen_seqs").split(",") if s]
+        except ValueError:
+            return []  # unreadable: the hub's replay may then repeat a few events; tickets are versioned
+
+    @staticmethod
+    def _position_rows(last_seq: int, seen: Iterable[int]) -> list[tuple[str, str]]:
+        return [("last_seq", str(last_seq)), ("seen_seqs", ",".join(str(s) for s in seen))]
+
+    def set_position(self, last_seq: int, seen: Iterable[int] = ()) -> None:
+        """Save the push position (``last_seq`` = the floor, and the events seen above it) atomically."""
+        with self._tx() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", self._position_rows(last_seq, seen)
+            )
 
     # ------------------------------------------------------------------------------------------ tickets
     def _seal_json(self, obj: object, ad: str) -> bytes:
@@ -162,7 +185,12 @@ class LocalCache:
     def _open_json(self, blob: bytes, ad: str) -> object:
         return json.loads(self._cipher.open(blob, ad))
 
-    def _ticket_row(self, t: Ticket) -> tuple[str, int, str, int, str, bytes]:
+    def _ticket_row(self, t: Ticket) -> SealedTicketRow:
+        return self.seal_ticket(t, ticket_to_wire(t))
+
+    def seal_ticket(self, t: Ticket, wire: dict[str, Any]) -> SealedTicketRow:
+        """The row for ``t``, whose wire form ``wire`` has been checked into ``t`` (``ticket_from_wire``). Uses only
+        the cipher: safe on any thread (the full sync seals each page on the worker thread that fetched it)."""
         key = str(t.id)
         return (
             key,
@@ -170,11 +198,13 @@ class LocalCache:
             t.updated_at.isoformat(),
             int(t.status in OPEN_TICKET_STATUSES),
             self._cipher.blind_index(t.customer_phone) if t.customer_phone else "",
-            self._seal_json(ticket_to_wire(t), "ticket:" + key),
+            self._seal_json(wire, "ticket:" + key),
         )
 
-    def upsert_tickets(self, tickets: Iterable[Ticket], *, last_seq: int | None = None) -> None:
-        """Store tickets (a newer or equal version wins) and, atomically with them, the push sequence reached."""
+    def upsert_tickets(
+        self, tickets: Iterable[Ticket], *, last_seq: int | None = None, seen: Iterable[int] = ()
+    ) -> None:
+        """Store tickets (a newer or equal version wins) and, atomically with them, the push position reached."""
         with self._tx() as conn:
             conn.executemany(
                 "INSERT INTO tickets(id, version, updated_at, is_open, phone_idx, blob) VALUES (?,?,?,?,?,?) "
@@ -184,11 +214,16 @@ class LocalCache:
                 [self._ticket_row(t) for t in tickets],
             )
             if last_seq is not None:
-                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)", (str(last_seq),))
+                conn.executemany(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", self._position_rows(last_seq, seen)
+                )
 
     def replace_all_tickets(self, tickets: Iterable[Ticket], *, last_seq: int) -> None:
         """A full resync: the hub's answer replaces every ticket we held."""
-        rows = [self._ticket_row(t) for t in tickets]
+        self.replace_all_rows([self._ticket_row(t) for t in tickets], last_seq=last_seq)
+
+    def replace_all_rows(self, rows: list[SealedTicketRow], *, last_seq: int, seen: Iterable[int] = ()) -> None:
+        """``replace_all_tickets`` with rows already sealed (``seal_ticket``), in one transaction."""
         with self._tx() as conn:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id TEXT PRIMARY KEY)")
             conn.execute("DELETE FROM keep_ids")
@@ -202,10 +237,9 @@ class LocalCache:
                 "WHERE excluded.version >= tickets.version",
                 rows,
             )
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_seq', ?)", (str(last_seq),))
-
-    def set_last_seq(self, seq: int) -> None:
-        self.set_meta("last_seq", str(seq))
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", self._position_rows(last_seq, seen)
+            )
 
     def _open_ticket(self, key: str, blob: bytes) -> Ticket | None:
         try:
@@ -227,6 +261,10 @@ class LocalCache:
             "SELECT id, blob FROM tickets WHERE phone_idx = ?", (self._cipher.blind_index(e164),)
         ).fetchall()
         return [t for key, blob in rows if (t := self._open_ticket(key, blob)) is not None]
+
+    def versions(self) -> dict[int, int]:
+        """Every cached ticket's version (nothing decrypted)."""
+        return {int(tid): int(version) for tid, version in self._conn.execute("SELECT id, version FROM tickets")}
 
     def ticket_count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0])

@@ -37,12 +37,13 @@ from websockets.asyncio.client import ClientConnection
 
 from app import protocol as proto
 from app.sync import api
-from app.sync.cache import LocalCache
+from app.sync.cache import LocalCache, SealedTicketRow
 from app.sync.codec import ticket_from_wire
 from app.sync.crypto import CacheCipher, SecretStore
 from app.sync.errors import SyncError, SyncErrorKind
 from app.sync.events import (
     CacheRebuilt,
+    CacheWritten,
     ConflictRaised,
     ConnectionChanged,
     ConnectionState,
@@ -62,6 +63,7 @@ from app.sync.events import (
     TicketsReset,
 )
 from app.sync.outbox import OpKind, OpState, Outbox, OutboxOp
+from app.sync.seqs import PushPosition
 from app.sync.tls import SiteTLSAdapter, make_ssl_context
 from app.version import __version__
 
@@ -86,7 +88,8 @@ class SyncConfig:
     reconnect_min_s: float = 0.5
     reconnect_max_s: float = 30.0
     heartbeat_interval_s: float = proto.HEARTBEAT_INTERVAL_S
-    page_size: int = 500
+    page_size: int = 500  # GET /tickets pages (older hubs without /sync/tickets)
+    sync_page_size: int = 2000  # GET /sync/tickets keyset pages (full sync; pipelined with checking)
     client_version: str = __version__
 
 
@@ -117,7 +120,7 @@ class SyncEngine:
         self._session: _Session | None = None
         self._cache: LocalCache | None = None
         self._outbox: Outbox | None = None
-        self._last_seq = 0
+        self._pos = PushPosition()  # which pushes are processed (robust to out-of-order delivery)
         self._ws_task: asyncio.Task[None] | None = None
         self._ws: ClientConnection | None = None
         self._kick: asyncio.Event | None = None
@@ -150,6 +153,9 @@ class SyncEngine:
         self._flush_lock = asyncio.Lock()
         self._refresh_lock = asyncio.Lock()
         self._loop.run_forever()
+        # The worker threads of ``asyncio.to_thread`` (REST calls) end with the engine, not some time after it.
+        with contextlib.suppress(RuntimeError):
+            self._loop.run_until_complete(self._loop.shutdown_default_executor())
         self._loop.close()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -271,6 +277,7 @@ class SyncEngine:
         params: dict[str, Any] | None,
         headers: dict[str, str],
         timeout: float,
+        decode: Callable[[Any], Any] | None = None,
     ) -> tuple[int, Any]:
         try:
             resp = self._http().request(
@@ -290,13 +297,16 @@ class SyncEngine:
         if not resp.content:
             return resp.status_code, None
         try:
-            return resp.status_code, resp.json()
+            data = resp.json()
         except ValueError:
             if resp.status_code >= 500:
                 return resp.status_code, None
             raise SyncError(  # noqa: B904 - the JSON error is noise; the status says what matters
                 SyncErrorKind.MALFORMED, f"{method} {path}: answer is not JSON", status=resp.status_code
             )
+        if decode is not None and resp.status_code < 400:
+            data = decode(data)  # heavy checking of big answers stays off the engine's loop
+        return resp.status_code, data
 
     async def _call(
         self,
@@ -308,8 +318,12 @@ class SyncEngine:
         idempotency_key: str | None = None,
         auth: bool = True,
         timeout: float | None = None,
+        decode: Callable[[Any], Any] | None = None,
     ) -> Any:
-        """One REST call; refreshes the access token once on 401. Raises ``SyncError``."""
+        """One REST call; refreshes the access token once on 401. Raises ``SyncError``.
+
+        ``decode`` (if given) turns a successful answer's JSON into the result on the worker thread that made the
+        request, so parsing a large answer never holds up the loop (pushes, heartbeats)."""
         for attempt in (1, 2):
             headers: dict[str, str] = {}
             if auth:
@@ -324,6 +338,7 @@ class SyncEngine:
                 params,
                 headers,
                 timeout or self.config.request_timeout_s,
+                decode,
             )
             if status < 400:
                 return data
@@ -524,17 +539,19 @@ class SyncEngine:
             LocalCache.open, cache_path, cipher, user=session.account, key_is_new=is_new
         )
         self._outbox = Outbox(outbox_path, cipher)
-        self._last_seq = self._cache.last_seq
+        self._pos = PushPosition(self._cache.last_seq, self._cache.seen_seqs)
         if self._cache.rebuilt_reason is not None:
             self._emit(CacheRebuilt(self._cache.rebuilt_reason))
         self._emit_snapshot(DataSource.CACHE)
         self._emit_outbox()
 
     # ============================================================================================ snapshot + overlay
-    def _emit_snapshot(self, source: DataSource) -> None:
+    def _emit_snapshot(self, source: DataSource, tickets: dict[int, proto.Ticket] | None = None) -> None:
+        """Show every ticket (``tickets``, or what the cache holds) with the queued edits on top."""
         assert self._cache is not None
         assert self._outbox is not None
-        tickets = {t.id: t for t in self._cache.tickets()}
+        if tickets is None:
+            tickets = {t.id: t for t in self._cache.tickets()}
         pending: set[int] = set()
         for op in self._outbox.all():
             if op.state is OpState.REJECTED:
@@ -651,7 +668,8 @@ class SyncEngine:
         token = await self._access_token()
         # A cache that has been connected before knows its position, even 0 (nothing had happened yet).
         known = self._cache is not None and self._cache.get_meta("seq_known") == "1"
-        hello = proto.Hello(client_version=self.config.client_version, last_seq=self._last_seq if known else None)
+        # Resume from the floor: the hub may repeat events seen above it (skipped), never leave one out.
+        hello = proto.Hello(client_version=self.config.client_version, last_seq=self._pos.floor if known else None)
         async with websockets.connect(
             self._ws_url,
             ssl=self._ssl,
@@ -677,7 +695,7 @@ class SyncEngine:
                 self._session.user = welcome.user
             assert self._cache is not None
             needs_full = self._cache.get_meta("synced") != "1" or (
-                welcome.replay_from is None and welcome.head_seq < self._last_seq  # the hub's database was replaced
+                welcome.replay_from is None and welcome.head_seq < self._pos.highest  # the hub's database was replaced
             )
             if needs_full:
                 # When the hub replays what we missed, the replayed events move last_seq on (subscribers such as
@@ -685,7 +703,7 @@ class SyncEngine:
                 await self._try_full_sync(None if welcome.replay_from is not None else welcome.head_seq)
             if self._cache is not None:
                 if not known:
-                    self._advance(welcome.head_seq)  # a fresh start: nothing before head is replayed to us
+                    self._cover(welcome.head_seq)  # a fresh start: nothing before head is replayed to us
                 self._cache.set_meta("seq_known", "1")
             self._set_state(ConnectionState.ONLINE)
             last_frame = time.monotonic()
@@ -718,6 +736,8 @@ class SyncEngine:
                 return
             with contextlib.suppress(websockets.ConnectionClosed):
                 await ws.send(proto.make_envelope(proto.ControlType.PING, proto.Ping(client_time=datetime.now(UTC))))
+            if self._pos.settle():
+                self._save_position()
 
     async def _on_frame(self, raw: str | bytes) -> None:
         try:
@@ -728,8 +748,8 @@ class SyncEngine:
         if env.seq is None:
             await self._on_control(env)
             return
-        if env.seq <= self._last_seq:
-            return  # already processed (replay overlap)
+        if not self._pos.is_new(env.seq):
+            return  # already processed: a replay overlapping live delivery, or the hub repeating itself
         try:
             payload = proto.envelope_payload(env)
         except proto.ProtocolError as exc:
@@ -737,12 +757,12 @@ class SyncEngine:
                 log.debug("push type %r from a newer hub ignored", env.type[:40])
             else:
                 self._skip(f"push {env.type[:40]} #{env.seq}", str(exc))
-            self._advance(env.seq)
+            self._mark(env.seq)
             return
         if isinstance(payload, proto.Ticket):
             self._apply_ticket(payload, seq=env.seq)
         else:
-            self._advance(env.seq)
+            self._mark(env.seq)
             if isinstance(payload, proto.TicketNote):
                 self._spawn(self._refresh_detail_quietly(payload.ticket_id))
             elif isinstance(payload, proto.KbChange):
@@ -767,24 +787,32 @@ class SyncEngine:
         log.warning("malformed %s skipped: %s", where, detail)
         self._emit(MalformedSkipped(where, detail))
 
-    def _advance(self, seq: int) -> None:
-        if seq > self._last_seq:
-            self._last_seq = seq
-            if self._cache is not None:
-                self._cache.set_last_seq(seq)
+    def _mark(self, seq: int) -> None:
+        """Push ``seq`` is processed (nothing else to store with it)."""
+        self._pos.mark(seq)
+        self._save_position()
+
+    def _cover(self, head: int) -> None:
+        """Everything up to ``head`` is accounted for (a snapshot as of ``head``, or a fresh start)."""
+        self._pos.cover(head)
+        self._save_position()
+
+    def _save_position(self) -> None:
+        if self._cache is not None:
+            self._cache.set_position(self._pos.floor, self._pos.seen)
 
     def _apply_ticket(self, ticket: proto.Ticket, *, seq: int | None = None) -> None:
         cache = self._cache
         if cache is None:
             return
         current = cache.ticket(ticket.id)
-        if seq is not None and seq > self._last_seq:
-            self._last_seq = seq
+        if seq is not None:
+            self._pos.mark(seq)
         if current is not None and current.version > ticket.version:
             if seq is not None:
-                cache.set_last_seq(self._last_seq)
+                self._save_position()
             return  # stale (a replayed event older than what a full sync already gave us)
-        cache.upsert_tickets([ticket], last_seq=self._last_seq if seq is not None else None)
+        cache.upsert_tickets([ticket], last_seq=self._pos.floor if seq is not None else None, seen=self._pos.seen)
         shown, pending = self._overlay(ticket)
         self._emit(TicketChanged(shown, pending=pending))
 
@@ -812,37 +840,90 @@ class SyncEngine:
             else:
                 log.warning("full ticket sync failed (%s): the cached tickets stay on screen", exc)
             if head_seq is not None:
-                self._advance(head_seq)
+                self._cover(head_seq)
 
     async def _full_sync(self, head_seq: int | None) -> None:
-        """Refetch every visible ticket; ``head_seq`` (if given) becomes the last processed sequence."""
-        tickets: list[proto.Ticket] = []
+        """Refetch every visible ticket; ``head_seq`` (if given) becomes the last processed sequence.
+
+        ``GET /sync/tickets`` in keyset pages (gzip), pipelined: while the hub builds the next page, a worker thread
+        checks the last one. The panel gets the tickets as soon as the last page is checked; sealing them for the
+        cache happens on a worker thread afterwards and the write is one transaction. Pushes wait until the cache is
+        written (they are processed after this returns), so none can be lost or overwritten by the snapshot."""
+        cache = self._cache
+        assert cache is not None
+        try:
+            fetched = await self._fetch_all_tickets()
+        except SyncError as exc:
+            if exc.kind is not SyncErrorKind.NOT_FOUND:
+                raise
+            log.info("this hub has no bulk ticket sync (%s): paging through %s", exc, api.TICKETS)
+            fetched = await self._fetch_ticket_pages()
+        if self._cache is not cache:
+            return  # signed out meanwhile
+        for where, detail in fetched.skipped:
+            self._skip(where, detail)
+        if head_seq is not None:
+            self._pos.cover(head_seq)  # saved with the tickets below
+        tickets = {t.id: t for t in fetched.tickets}
+        # An outbox answer applied while the pages were on their way may be newer than its page: keep it.
+        for tid, version in cache.versions().items():
+            known = tickets.get(tid)
+            if known is not None and version > known.version:
+                newer = cache.ticket(tid)
+                if newer is not None:
+                    tickets[tid] = newer
+        self._emit_snapshot(DataSource.HUB, tickets)
+        rows = await asyncio.to_thread(_seal_all, cache, fetched)
+        if self._cache is not cache:
+            return
+        cache.replace_all_rows(rows, last_seq=self._pos.floor, seen=self._pos.seen)
+        cache.set_meta("synced", "1")
+        log.info("full sync: %d tickets, seq %s", len(tickets), self._pos.highest)
+        self._emit(CacheWritten(len(rows)))
+
+    async def _fetch_all_tickets(self) -> _Fetched:
+        fetched = _Fetched()
+        checking: asyncio.Future[_Fetched] | None = None
+        after = offset = 0
+        try:
+            while True:
+                page: _RawPage = await self._call(
+                    "GET",
+                    api.SYNC_TICKETS,
+                    params={"after": after, "limit": self.config.sync_page_size},
+                    timeout=max(self.config.request_timeout_s, 60.0),
+                    decode=_decode_sync_page,
+                )
+                if checking is not None:
+                    fetched.extend(await checking)
+                checking = asyncio.ensure_future(asyncio.to_thread(_check_items, page.items, offset))
+                offset += len(page.items)
+                if page.next_after is None or page.next_after <= after:
+                    break
+                after = page.next_after
+            fetched.extend(await checking)
+            checking = None
+        finally:
+            if checking is not None:  # the next page failed: let the check finish, its result is dropped
+                with contextlib.suppress(Exception):
+                    await checking
+        return fetched
+
+    async def _fetch_ticket_pages(self) -> _Fetched:
+        """The same from an older hub: offset pages of ``GET /tickets``."""
+        fetched = _Fetched()
         offset = 0
         while True:
-            data = await self._call(
-                "GET", api.TICKETS, params={"offset": offset, "limit": self.config.page_size, "sort": "number"}
+            page: _RawPage = await self._call(
+                "GET",
+                api.TICKETS,
+                params={"offset": offset, "limit": self.config.page_size, "sort": "number"},
+                decode=_decode_ticket_page,
             )
-            items, total = _ticket_page(data)
-            tickets.extend(self._valid_tickets(items, offset))
-            offset += len(items)
-            if not items or offset >= total:
-                break
-        assert self._cache is not None
-        if head_seq is not None:
-            self._last_seq = max(head_seq, self._last_seq)
-        self._cache.replace_all_tickets(tickets, last_seq=self._last_seq)
-        self._cache.set_meta("synced", "1")
-        log.info("full sync: %d tickets, seq %s", len(tickets), self._last_seq)
-        self._emit_snapshot(DataSource.HUB)
-
-    def _valid_tickets(self, items: list[Any], offset: int) -> list[proto.Ticket]:
-        valid = []
-        for i, item in enumerate(items):
-            try:
-                valid.append(ticket_from_wire(item, f"items[{offset + i}]"))
-            except proto.ProtocolError as exc:
-                self._skip("ticket in the full sync", str(exc))
-        return valid
+            fetched.extend(await asyncio.to_thread(_check_items, page.items, offset))
+            offset += len(page.items)
+            if not page.items or offset >= (page.total or 0):
+                return fetched
 
     async def _refresh_categories(self) -> None:
         with contextlib.suppress(SyncError):
@@ -1255,7 +1336,8 @@ class SyncEngine:
 
     @property
     def last_seq(self) -> int:
-        return self._last_seq
+        """The highest push processed (or covered by a full sync)."""
+        return self._pos.highest
 
 
 # ================================================================================================ helpers
@@ -1347,6 +1429,63 @@ def _parse_list(cls: type[_T], data: object, what: str) -> list[_T]:
         except proto.ProtocolError as exc:
             log.warning("%s: item %d malformed, skipped: %s", what, i, exc)
     return result
+
+
+@dataclass
+class _RawPage:
+    """One page of a full sync as received (items not checked yet)."""
+
+    items: list[Any]
+    next_after: int | None = None
+    total: int | None = None
+
+
+@dataclass
+class _Fetched:
+    """Tickets of a full sync, checked, with the wire form each was read from; and the malformed ones skipped."""
+
+    tickets: list[proto.Ticket] = dataclasses.field(default_factory=list)
+    wires: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    skipped: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def extend(self, other: _Fetched) -> None:
+        self.tickets.extend(other.tickets)
+        self.wires.extend(other.wires)
+        self.skipped.extend(other.skipped)
+
+
+def _check_items(items: list[Any], offset: int) -> _Fetched:
+    """Check each ticket strictly (``ticket_from_wire``); a malformed one is skipped, never stored. Any thread."""
+    out = _Fetched()
+    for i, item in enumerate(items):
+        try:
+            ticket = ticket_from_wire(item, f"items[{offset + i}]")
+        except proto.ProtocolError as exc:
+            out.skipped.append(("ticket in the full sync", str(exc)))
+            continue
+        out.tickets.append(ticket)
+        out.wires.append(item)
+    return out
+
+
+def _seal_all(cache: LocalCache, fetched: _Fetched) -> list[SealedTicketRow]:
+    """Seal every fetched ticket for the cache (worker thread: only the thread-safe cipher is used)."""
+    return [cache.seal_ticket(t, w) for t, w in zip(fetched.tickets, fetched.wires, strict=True)]
+
+
+def _decode_sync_page(data: object) -> _RawPage:
+    """A ``TicketSyncPage``'s shape (the tickets are checked by ``_check_items``)."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket sync page: expected an object with items")
+    next_after = data.get("next_after")
+    if next_after is not None and type(next_after) is not int:
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket sync page: next_after is not an integer")
+    return _RawPage(data["items"], next_after)
+
+
+def _decode_ticket_page(data: object) -> _RawPage:
+    items, total = _ticket_page(data)
+    return _RawPage(items, None, total)
 
 
 def _ticket_page(data: object) -> tuple[list[Any], int]:

@@ -115,6 +115,13 @@ class CacheRebuilt(SyncEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class CacheWritten(SyncEvent):
+    """A full sync's tickets are now sealed in the local cache (they reached the panel just before)."""
+
+    tickets: int
+
+
+@dataclass(frozen=True, slots=True)
 class SessionEnded(SyncEvent):
     kind: SyncErrorKind  # SESSION_TAKEN_OVER, AUTH, CLIENT_TOO_OLD
     detail: str = ""

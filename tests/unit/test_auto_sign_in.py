@@ -51,9 +51,7 @@ def started(qapp: QApplication, keyring_backend: MemoryKeyring, hub: FakeHub) ->
         application.window.show()  # the first paint starts the automatic sign-in
         yield application
     finally:
-        application.shutdown()
-        application.window.close()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now
 
 
 def _account_text(app: Application) -> str:

@@ -48,9 +48,7 @@ def root(qapp: QApplication, keyring_backend: MemoryKeyring) -> Iterator[Applica
     try:
         yield application
     finally:
-        application.shutdown()
-        application.window.close()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now
 
 
 def test_qt_version_policy() -> None:
@@ -192,8 +190,7 @@ def test_insecure_keyring_disables_remember(qapp: QApplication, qtbot: QtBot) ->
         assert not dialog.remember_box.isEnabled()
         assert "no system keyring" in dialog.keyring_note.text()
     finally:
-        application.shutdown()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now
 
 
 def test_locked_settings_are_disabled_and_hub_url_is_read_only(qapp: QApplication, qtbot: QtBot) -> None:
@@ -221,8 +218,7 @@ def test_locked_settings_are_disabled_and_hub_url_is_read_only(qapp: QApplicatio
         assert dialog.hub_url_edit.text() == "https://hub.corp.example"
         assert not dialog.hub_url_edit.isEnabled()
     finally:
-        application.shutdown()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now
 
 
 @pytest.mark.allow_log_warnings
@@ -238,8 +234,7 @@ def test_broken_site_file_is_reported_not_fatal(qapp: QApplication, tmp_path: Pa
         assert "syntax-error" in boxes[0].detailedText()
         assert boxes[0].windowModality() == Qt.WindowModality.NonModal
     finally:
-        application.shutdown()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now
 
 
 def test_about_dialog_lists_versions(root: Application) -> None:
@@ -288,12 +283,12 @@ def test_areas_are_built_after_the_first_paint(qapp: QApplication, qtbot: QtBot)
         knowledge = application.window.panel(Panel.KNOWLEDGE)
         assert isinstance(knowledge, EmptyPanel)
         assert _label(knowledge, "emptyText").text() == "正在加载…"
-        application.window.show()
-        qtbot.waitUntil(lambda: application.window.panel(Panel.KNOWLEDGE) is not knowledge, timeout=10000)
+        with qtbot.waitSignal(application.areas_ready, timeout=20000):
+            application.window.show()
+        assert application.window.panel(Panel.KNOWLEDGE) is not knowledge
         for panel in Panel:
             widget = application.window.panel(panel)
             if isinstance(widget, EmptyPanel):
                 assert _label(widget, "emptyText").text() != "正在加载…"
     finally:
-        application.shutdown()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now

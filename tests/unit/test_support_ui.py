@@ -130,5 +130,4 @@ def test_client_blocks_when_the_hub_says_it_is_too_old(
         assert application.blocked_by_version_policy
         assert "older than the hub's minimum 0.9.0" in caplog.text
     finally:
-        application.shutdown()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now

@@ -66,6 +66,7 @@ class KnowledgePane(QWidget):
         self._changed_today: set[int] = set()
         self._suggest_context = ("", "")
         self._call_number = ""
+        self._stopped = False
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search the knowledge base (Chinese or English)…"))
@@ -140,13 +141,33 @@ class KnowledgePane(QWidget):
         return browser
 
     # ------------------------------------------------------------------------------------------ search
+    def stop(self) -> None:
+        """Stop the debounce timers for good and ignore whatever still arrives (the application is shutting down:
+        a timer firing now would ask a stopped hub connection). Idempotent; the composition root calls it."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._search_timer.stop()
+        self._suggest_timer.stop()
+        self._bridge.event_received.disconnect(self._on_sync_event)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def _restart(self, timer: QTimer) -> None:
+        if not self._stopped:
+            timer.start()
+
     @Slot(str)
     def _on_search_text_changed(self, _text: str) -> None:
-        self._search_timer.start()
+        self._restart(self._search_timer)
 
     @Slot()
     def _on_search_timer(self) -> None:
         self._search_timer.stop()
+        if self._stopped:
+            return
         query = self.search.text().strip()
         self._query_seq += 1
         if not query:
@@ -213,17 +234,19 @@ class KnowledgePane(QWidget):
     def suggest_for(self, category: str, text: str) -> None:
         """The open ticket changed: suggest articles for its category and text."""
         self._suggest_context = (category, text)
-        self._suggest_timer.start()
+        self._restart(self._suggest_timer)
 
     @Slot(str)
     def on_call_context(self, number: str) -> None:
         """A call became active (its number) or ended (""): suggestions follow the call's ticket context."""
         self._call_number = number
         if number:
-            self._suggest_timer.start()
+            self._restart(self._suggest_timer)
 
     @Slot()
     def _on_suggest_timer(self) -> None:
+        if self._stopped:
+            return
         category, text = self._suggest_context
         if not category and not text:
             return
@@ -232,9 +255,12 @@ class KnowledgePane(QWidget):
         self._bridge.watch(
             self._bridge.engine.suggest_kb(category or None, text),
             functools.partial(self._on_suggestions, seq),
-            None,
+            self._on_suggestions_failed,
             self,
         )
+
+    def _on_suggestions_failed(self, exc: Exception) -> None:
+        del exc  # suggestions are advisory: offline or signed out they simply do not change
 
     def _on_suggestions(self, seq: int, result: proto.KbSearchResult) -> None:
         if seq != self._suggest_seq:
@@ -250,6 +276,8 @@ class KnowledgePane(QWidget):
             self.refresh_saved()
 
     def refresh_saved(self) -> None:
+        if self._stopped:
+            return
         self._bridge.watch(self._bridge.engine.favourites_and_recent(), self._on_saved, None, self)
 
     def _on_saved(self, lists: tuple[list[proto.KbArticle], list[proto.KbArticle]]) -> None:
@@ -336,4 +364,4 @@ class KnowledgePane(QWidget):
         elif isinstance(event, SessionStarted):
             self.refresh_saved()
         elif isinstance(event, ConnectionChanged) and event.state is ConnectionState.ONLINE and self.search.text():
-            self._search_timer.start()
+            self._restart(self._search_timer)

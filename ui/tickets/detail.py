@@ -114,8 +114,17 @@ class TicketDetailView(QWidget):
         self._compliance_timer.setSingleShot(True)
         self._compliance_timer.setInterval(COMPLIANCE_DEBOUNCE_MS)
         self._compliance_timer.timeout.connect(self._on_compliance_timer)
+        self._stopped = False
         bridge.event_received.connect(self._on_sync_event)
         self.show_ticket(None)
+
+    def stop(self) -> None:
+        """Stop the compliance debounce for good and ignore further events (shutdown). Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._compliance_timer.stop()
+        self._bridge.event_received.disconnect(self._on_sync_event)
 
     # ------------------------------------------------------------------------------------------ content
     def set_categories(self, categories: list[proto.TicketCategory]) -> None:
@@ -310,7 +319,8 @@ class TicketDetailView(QWidget):
 
     @Slot()
     def _on_note_changed(self) -> None:
-        self._compliance_timer.start()
+        if not self._stopped:
+            self._compliance_timer.start()
 
     @Slot()
     def _on_compliance_timer(self) -> None:

@@ -332,6 +332,15 @@ class TicketEditorDialog(QDialog):
         self._rebuild_fields()
         self._on_text_changed()
 
+    def stop(self) -> None:
+        """Stop the suggestion/compliance debounce (the dialog closes, or the application shuts down)."""
+        self._debounce.stop()
+        self._debounce.blockSignals(True)  # a start() from a late keystroke can no longer reach the hub
+
+    def done(self, result: int) -> None:
+        self._debounce.stop()  # a check due after the dialog closed would only be thrown away
+        super().done(result)
+
     @Slot()
     def _on_debounce_timeout(self) -> None:
         text = (self.subject.text() + "\n" + self.description.toPlainText()).strip()

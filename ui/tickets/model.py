@@ -426,6 +426,8 @@ class TicketFilterProxy(QSortFilterProxyModel):
         self._refilter()
 
     def set_view(self, view: TicketView, phone: str | None = None) -> None:
+        if view is self._view and phone == self._phone:
+            return  # refiltering 10,000 rows calls back into Python for each: only when something changed
         self.beginFilterChange()
         self._view = view
         self._phone = phone

@@ -161,8 +161,25 @@ class TicketPanel(QWidget):
         self._sla_timer.setInterval(SLA_TICK_MS)
         self._sla_timer.timeout.connect(self.model.tick)
         self._sla_timer.start()
+        self._stopped = False
         bridge.event_received.connect(self._on_sync_event)
         self._render_status()
+
+    def stop(self) -> None:
+        """Stop the SLA countdown timer and the detail's and open editors' debounce timers, and ignore further
+        events (the application is shutting down). Idempotent; the composition root calls it."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._sla_timer.stop()
+        self._bridge.event_received.disconnect(self._on_sync_event)
+        self.detail.stop()
+        for editor in self._editors:
+            editor.stop()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
 
     # ------------------------------------------------------------------------------------------ sync events
     @Slot(object)
@@ -345,6 +362,8 @@ class TicketPanel(QWidget):
     @Slot(str, str)
     def on_call_incoming(self, call_id: str, remote: str, started_at: datetime | None = None) -> None:
         """An incoming call (``remote`` is the caller's number, or a caller id / SIP URI)."""
+        if self._stopped:
+            return
         started = started_at or datetime.now(UTC)
         self._bridge.watch(self._bridge.engine.screen_pop(call_id, remote, started), None, None, self)
 
@@ -400,6 +419,8 @@ class TicketPanel(QWidget):
         self.banner_label.setText(text.replace("%1", name).replace("%2", number))
         self.banner.show()
         if event.phone:
+            # One refilter: the combo's change sets the caller view with this pop's phone (``_on_view_changed``);
+            # set_view is a no-op when nothing changed (the hub's answer after the cached one, the same caller).
             self.view_combo.setCurrentIndex(self.view_combo.findData(TicketView.CALLER.value))
             self.proxy.set_view(TicketView.CALLER, event.phone)
             if result and result.open_tickets:

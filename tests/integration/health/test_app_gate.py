@@ -64,9 +64,7 @@ def make_root(qapp: QApplication) -> Iterator[Callable[[], Application]]:
 
     yield make
     for application in made:
-        application.shutdown()
-        application.window.close()
-        application.window.deleteLater()
+        application.dispose()  # shutdown, then its Qt objects deleted now
 
 
 def test_gate_blocks_sign_in_when_the_phone_server_is_down(
@@ -145,8 +143,6 @@ def test_gate_passes_then_login_then_monitor_and_upload(
         root._on_window_sign_out_requested()
         assert not root.health.monitor.is_running()
     finally:
-        root.shutdown()
-        root.window.close()
-        root.window.deleteLater()
+        root.dispose()  # shutdown, then its Qt objects deleted now
     ours = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR") and r.name.startswith(HEALTH_LOGGERS)]
     assert ours == []
