@@ -145,6 +145,7 @@ class SystemReason(enum.StrEnum):
     OFFLINE = "offline"  # heartbeats missed past the grace: forced sign-out
     SESSION_REPLACED = "session_replaced"  # signed in elsewhere
     DEVICE = "device"  # headset missing, softphone unregistered
+    ACCOUNT_DISABLED = "account_disabled"  # an administrator disabled the account: signed out
 
 
 class StateCause(enum.StrEnum):
@@ -276,6 +277,8 @@ class WsCloseCode(enum.IntEnum):
     UNAUTHENTICATED = 4401
     CLIENT_TOO_OLD = 4426
     SERVER_SHUTDOWN = 1001
+    #: An admin changed the user's role or team: reconnect (and resume) to get the events the new rights allow.
+    PERMISSIONS_CHANGED = 4009
 
 
 # ====================================================================================================== auth
@@ -773,6 +776,112 @@ class KbChange:
 class KbChangeFeed:
     changes: list[KbChange]
     cursor: int  # pass back as ``since``
+
+
+# ====================================================================================================== administration
+@dataclasses.dataclass(frozen=True, slots=True)
+class AdminUser:
+    """A user account as administrators see it (``/admin/users``). Never carries a password or its hash."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    team_id: int | None
+    team_name: str | None
+    locale: str
+    active: bool
+    locked_until: datetime | None  # set while too many failed sign-ins lock the account
+    created_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AdminUserPage:
+    items: list[AdminUser]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UserCreate:
+    """``POST /admin/users``. Agents and supervisors need a team; the password must meet the hub's policy."""
+
+    username: str  # 2..64 of letters, digits, ``.``, ``_``, ``-``, ``@``; unique, case-insensitively
+    display_name: str
+    role: Role
+    password: str
+    team_id: int | None = None
+    locale: str = "zh_CN"  # zh_CN or en
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UserUpdate:
+    """``PATCH /admin/users/{id}``: only the fields given change. ``active=False`` disables the account (its
+    sessions end at once); ``unlock=True`` clears a failed-sign-in lockout."""
+
+    display_name: str | None = None
+    role: Role | None = None
+    team_id: int | None = None
+    clear_team: bool = False  # admins only: take the user out of any team
+    locale: str | None = None
+    active: bool | None = None
+    unlock: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PasswordSet:
+    """``POST /admin/users/{id}/password``: set a new password. The user's sessions end (other than the caller's
+    own, when admins set their own password)."""
+
+    password: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TeamPolicySpec:
+    """A team's policy without its identity (``TeamPolicy`` minus ``team_id``/``team_name``), for creating teams."""
+
+    reasons: list[ReasonCode]
+    wrap_up: WrapUpPolicy
+    offline_grace_s: int = 120
+    ring_timeout_s: int = 20
+    auto_answer_delay_s: float | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TeamInfo:
+    id: int
+    name: str
+    members: int  # active users in the team
+    policy: TeamPolicy
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TeamCreate:
+    name: str  # 1..100 characters, unique
+    policy: TeamPolicySpec | None = None  # default: the hub's default reasons and optional wrap-up
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TeamUpdate:
+    """``PATCH /admin/teams/{id}``: rename and/or replace the policy; members get ``policy.updated``."""
+
+    name: str | None = None
+    policy: TeamPolicySpec | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AdminAuditEntry:
+    """One administrative change (who, what, on which user or team, the changed fields as ``[old, new]``)."""
+
+    id: int
+    at: datetime
+    actor_id: int | None  # None: the command line (``agentdesk-hub``)
+    actor_name: str | None
+    action: str  # user.created, user.updated, user.password_set, team.created, team.updated
+    target_type: str  # "user" or "team"
+    target_id: int
+    changes: dict[str, Any]
 
 
 # ====================================================================================================== health

@@ -217,7 +217,7 @@ def _prune_once(ctx: HubContext) -> None:
 
 
 def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
-    from server.routes import agents, auth, health_check, kb, tickets, ws
+    from server.routes import admin, agents, auth, health_check, kb, tickets, ws
     from server.routes import ticket_sync as ticket_sync_routes
 
     ctx = ctx or build_context(config)
@@ -271,6 +271,7 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
 
     for module in (auth, agents, tickets, kb, health_check):
         app.include_router(module.build_router(ctx), prefix=API_PREFIX)
+    app.include_router(admin.build_router(ctx), prefix=API_PREFIX)
     app.include_router(ticket_sync_routes.build_router(ctx), prefix=API_PREFIX)
     app.include_router(ws.build_router(ctx))
     app.add_middleware(BodyLimitMiddleware, limit=config.max_body_bytes)

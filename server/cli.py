@@ -1,4 +1,4 @@
-"""``agentdesk-hub``: serve | migrate | create-user | seed-demo | import-kb.
+"""``agentdesk-hub``: serve | migrate | create-user | set-password | disable-user | enable-user | seed-demo | import-kb.
 
 Settings come from ``--config FILE`` (TOML, a ``[hub]`` table), ``AGENTDESK_HUB_*`` environment variables and the
 options below (highest precedence). ``--database-url`` defaults to a SQLite file in the current directory.
@@ -61,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--team", help="team name (created if missing)")
     user.add_argument("--locale", default="zh_CN")
 
+    for name, text in (
+        ("set-password", "set a user's password (asked, or read from AGENTDESK_HUB_PASSWORD); their sessions end"),
+        ("disable-user", "disable an account: its sessions end, an agent is signed out"),
+        ("enable-user", "enable a disabled account again"),
+    ):
+        account = sub.add_parser(name, help=text)
+        _common(account)
+        account.add_argument("username")
+
     seed = sub.add_parser("seed-demo", help="load the demo dataset (teams, users, categories, tickets, articles)")
     _common(seed)
 
@@ -90,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             return _migrate(config, args.revision, args.check)
         _ensure_schema(config)
-        if args.command == "create-user":
-            return _create_user(config, args)
+        if args.command in ("create-user", "set-password", "disable-user", "enable-user"):
+            return _account_command(config, args)
         if args.command == "seed-demo":
             from server.seed import seed_demo
 
@@ -133,24 +142,51 @@ def _migrate(config: HubConfig, revision: str, check: bool) -> int:
     return 0
 
 
-def _create_user(config: HubConfig, args: argparse.Namespace) -> int:
-    from server.auth import validate_new_password
-    from server.seed import create_user
-
+def _new_password(username: str) -> str | None:
     password = os.environ.get("AGENTDESK_HUB_PASSWORD")
     if password is None:
-        password = getpass.getpass(f"password for {args.username}: ")
+        password = getpass.getpass(f"password for {username}: ")
         if password != getpass.getpass("again: "):
             print("passwords differ", file=sys.stderr)
-            return 1
-    problem = validate_new_password(password)
-    if problem:
-        print(f"password rejected: {problem}", file=sys.stderr)
+            return None
+    return password
+
+
+def _account_command(config: HubConfig, args: argparse.Namespace) -> int:
+    """User commands, through the same service (validation, password policy, audit, events) as ``/admin``."""
+    from app.protocol import PasswordSet, UserCreate, UserUpdate
+    from server.admin import CLI, command_line_service, describe
+    from server.errors import ApiError
+
+    password = _new_password(args.username) if args.command in ("create-user", "set-password") else ""
+    if password is None:
         return 1
-    user_id = create_user(
-        config, args.username, password, Role(args.role), args.team, args.display_name or args.username, args.locale
-    )
-    print(f"user {args.username} created (id {user_id})")
+    try:
+        with command_line_service(config) as (db, service):
+            if args.command == "create-user":
+                role = Role(args.role)
+                if args.team is None and role is not Role.ADMIN:
+                    print("agentdesk-hub: agents and supervisors need --team", file=sys.stderr)
+                    return 1
+                team_id = service.find_or_create_team(db, CLI, args.team).id if args.team else None
+                body = UserCreate(
+                    args.username, args.display_name or args.username, role, password, team_id, args.locale
+                )
+                created = service.create_user(db, CLI, body)
+                message = f"user {created.username} created (id {created.id})"
+            else:
+                user = service.find_user(db, args.username)
+                if args.command == "set-password":
+                    service.set_password(db, CLI, user.id, PasswordSet(password))
+                    message = f"password of {user.username} set; their sessions ended"
+                else:
+                    enable = args.command == "enable-user"
+                    service.update_user(db, CLI, user.id, UserUpdate(active=enable))
+                    message = f"user {user.username} {'enabled' if enable else 'disabled'}"
+    except ApiError as exc:
+        print(f"agentdesk-hub: {args.username}: {describe(exc)}", file=sys.stderr)
+        return 1
+    print(message)
     return 0
 
 

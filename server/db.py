@@ -238,6 +238,9 @@ class TicketRow(Base):
     closing_template: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # jieba-segmented number, subject, description, customer and phone forms: what the full-text index sees
+    # (``server.tickets.search_text``; kept in step by a mapper hook on every insert and update)
+    search_seg: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (Index("ix_tickets_team_status_updated", "team_id", "status", "updated_at"),)
 
 
@@ -314,6 +317,20 @@ class KbChangeRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+class AdminAuditRow(Base):
+    """Administrative changes to users and teams (who, what, ``{field: [old, new]}``); never a password or hash."""
+
+    __tablename__ = "admin_audit"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)  # None: the command line
+    action: Mapped[str] = mapped_column(String(32))
+    target_type: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    __table_args__ = (Index("ix_admin_audit_target", "target_type", "target_id"),)
+
+
 class HealthReportRow(Base):
     """Latest health report per agent (replaced on each submit)."""
 
@@ -345,7 +362,7 @@ class CallRecord(Base):
 
 
 #: Search-index objects created by raw SQL in the migrations (FTS5 tables, expression GIN index): not in the models.
-SEARCH_INDEX_OBJECTS = ("kb_fts", "ix_kb_articles_fts")
+SEARCH_INDEX_OBJECTS = ("kb_fts", "ix_kb_articles_fts", "ticket_fts", "ix_tickets_fts")
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

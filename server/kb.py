@@ -13,7 +13,6 @@ import csv
 import io
 import logging
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,89 +37,15 @@ from server.config import HubConfig
 from server.db import KbArticleRow, KbChangeRow, is_sqlite, make_engine, make_sessionmaker, utcnow
 from server.errors import ApiError, not_found, validation_error
 from server.push import Audience, EventBus
+from server.search import MAX_QUERY, fts5_match, query_terms, segmented, tsquery
+
+__all__ = ["COUNT_CAP", "MAX_QUERY", "KbService", "highlight", "plain_text", "query_terms", "segmented"]
 
 log = logging.getLogger(__name__)
 
-_jieba_lock = threading.Lock()
-_jieba: Any = None
-_TOKEN = re.compile(r"[\w]+", re.UNICODE)
-_STOP = frozenset(
-    [
-        "的",
-        "了",
-        "和",
-        "是",
-        "在",
-        "我",
-        "有",
-        "就",
-        "不",
-        "人",
-        "都",
-        "一",
-        "个",
-        "也",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "请问",
-        "怎么",
-        "如何",
-        "什么",
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "and",
-        "or",
-        "is",
-        "are",
-        "for",
-        "in",
-        "on",
-    ]
-)
-MAX_QUERY = 200
 #: Totals are counted up to this many matches (shown as 1000+); counting every match of a very common word
 #: would cost more than the search itself.
 COUNT_CAP = 1_000
-
-
-def _tokenizer() -> Any:
-    global _jieba
-    with _jieba_lock:
-        if _jieba is None:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            tok = jieba.Tokenizer()
-            tok.initialize()
-            _jieba = tok
-        return _jieba
-
-
-def segment(value: str) -> list[str]:
-    """Search terms of ``value``: jieba's search-mode cut (long words plus their sub-words), lower-cased."""
-    terms: list[str] = []
-    for piece in _tokenizer().cut_for_search(value.lower()):
-        piece = piece.strip()
-        if piece and _TOKEN.fullmatch(piece):
-            terms.append(piece)
-    return terms
-
-
-def segmented(value: str) -> str:
-    return " ".join(segment(value))
-
-
-def query_terms(query: str) -> list[str]:
-    terms: list[str] = []
-    for term in segment(query[:MAX_QUERY]):
-        if term not in _STOP and term not in terms:
-            terms.append(term)
-    return terms[:12]
 
 
 # ============================================================================================== snippets
@@ -301,7 +226,7 @@ class KbService:
     def _search_sqlite(
         db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
     ) -> tuple[list[tuple[int, float]], int]:
-        match = (" AND " if all_terms else " OR ").join('"' + t.replace('"', '""') + '"' for t in terms)
+        match = fts5_match(terms, all_terms=all_terms)
         params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset, "cap": COUNT_CAP}
         if category:
             params["category"] = category
@@ -347,12 +272,9 @@ class KbService:
     def _search_pg(
         db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
     ) -> tuple[list[tuple[int, float]], int]:
-        # to_tsquery with each term quoted as a lexeme: no operator injection from user input.
-        quoted = ["'" + t.replace("'", "''").replace("\\", "\\\\") + "'" for t in terms]
-        tsquery = (" & " if all_terms else " | ").join(quoted)
         vector = "to_tsvector('simple'::regconfig, title_seg || ' ' || body_seg)"
         where = f"{vector} @@ to_tsquery('simple'::regconfig, :q) AND NOT deleted"
-        params: dict[str, Any] = {"q": tsquery, "limit": limit, "offset": offset}
+        params: dict[str, Any] = {"q": tsquery(terms, all_terms=all_terms), "limit": limit, "offset": offset}
         if category:
             where += " AND category = :category"
             params["category"] = category

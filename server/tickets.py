@@ -6,6 +6,7 @@ Every function runs inside the caller's transaction and raises ``ApiError`` with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -13,9 +14,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Integer, column, event, func, inspect, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from app.protocol import (
     OPEN_TICKET_STATUSES,
@@ -57,10 +58,12 @@ from server.db import (
     TicketNoteRow,
     TicketRow,
     User,
+    is_sqlite,
     utcnow,
 )
 from server.errors import ApiError, field_error, forbidden, not_found, validation_error
 from server.push import Audience, EventBus
+from server.search import fts5_match, join_text, query_terms, tsquery
 
 PRIORITY_SLA_FACTOR = {
     TicketPriority.URGENT: 0.25,
@@ -70,6 +73,47 @@ PRIORITY_SLA_FACTOR = {
 }
 MAX_TEXT = {"subject": 200, "customer_name": 100, "description": 10_000, "body": 10_000}
 MAX_CALL_IDS = 50
+
+
+#: Ticket columns whose text the full-text index covers.
+SEARCH_FIELDS = ("number", "subject", "description", "customer_name", "customer_phone")
+
+
+def phone_search_forms(e164: str | None) -> list[str]:
+    """The digit strings an agent types for a stored E.164 number: in full, national (with the trunk 0 for Chinese
+    landlines) and the last four digits."""
+    if not e164:
+        return []
+    digits = e164.lstrip("+")
+    forms = [digits]
+    if digits.startswith("86"):
+        national = digits[2:]
+        forms.append(national)
+        if not re.fullmatch(r"1[3-9]\d{9}|[48]00\d{7}", national):  # landline: 10 8888 6666 is written 010-8888 6666
+            forms.append("0" + national)
+    forms.append(digits[-4:])
+    return forms
+
+
+def search_text(
+    number: str | None, subject: str | None, description: str | None, customer_name: str | None, phone: str | None
+) -> str:
+    """The segmented text the ticket full-text index sees (``tickets.search_seg``)."""
+    return " ".join(
+        part for part in (join_text([number, subject, customer_name, description]), *phone_search_forms(phone)) if part
+    )
+
+
+@event.listens_for(TicketRow, "before_insert")
+@event.listens_for(TicketRow, "before_update")
+def _keep_search_text(_mapper: Mapper[TicketRow], _conn: Any, target: TicketRow) -> None:
+    """Keep ``search_seg`` in step with the ticket's text on every insert and update, whichever code writes it;
+    the FTS5 triggers (SQLite) and the expression index (PostgreSQL) follow the column."""
+    state = inspect(target)
+    if state.pending or any(state.attrs[name].history.has_changes() for name in SEARCH_FIELDS):
+        target.search_seg = search_text(
+            target.number, target.subject, target.description, target.customer_name, target.customer_phone
+        )
 
 
 def _canonical_hash(body: object) -> str:
@@ -579,17 +623,8 @@ class TicketService:
             if errors:
                 raise validation_error(errors)
             query = query.where(TicketRow.customer_phone == normalized)
-        if q:
-            like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            query = query.where(
-                or_(
-                    TicketRow.number.like(like, escape="\\"),
-                    TicketRow.subject.like(like, escape="\\"),
-                    TicketRow.customer_name.like(like, escape="\\"),
-                    TicketRow.description.like(like, escape="\\"),
-                    TicketRow.customer_phone.like(like, escape="\\"),
-                )
-            )
+        if q and q.strip():
+            query = query.where(self._text_condition(db, q))
         if updated_since is not None:
             query = query.where(TicketRow.updated_at >= updated_since)
         total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
@@ -601,6 +636,40 @@ class TicketService:
         }[sort]
         rows = db.scalars(query.order_by(order, TicketRow.id.desc()).offset(offset).limit(limit))
         return [self.to_ticket(db, r) for r in rows], total
+
+    @staticmethod
+    def _text_condition(db: Session, q: str) -> Any:
+        """Full-text condition for ``q``: every jieba term of it must occur in the ticket (Latin letters and digits also
+        as prefixes: ``T2026``, ``1391111``); a query that is a phone number also matches the stored number exactly."""
+        terms = query_terms(q)
+        conditions: list[Any] = []
+        if terms:
+            if is_sqlite(str(db.get_bind().engine.url)):
+                matching = (
+                    text("SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :ticket_match")
+                    .bindparams(ticket_match=fts5_match(terms, prefix=True))
+                    .columns(column("rowid", Integer))
+                )
+                conditions.append(TicketRow.id.in_(matching))
+            else:
+                conditions.append(
+                    text(
+                        "to_tsvector('simple'::regconfig, tickets.search_seg) @@ "
+                        "to_tsquery('simple'::regconfig, :ticket_query)"
+                    ).bindparams(ticket_query=tsquery(terms, prefix=True))
+                )
+        else:
+            # only punctuation or stop words (e.g. "的"): a plain substring match on the short fields
+            like = (
+                "%" + q.replace("\x00", "").strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            conditions += [
+                TicketRow.subject.like(like, escape="\\"),
+                TicketRow.customer_name.like(like, escape="\\"),
+            ]
+        with contextlib.suppress(PhoneError):
+            conditions.append(TicketRow.customer_phone == normalize_phone(q[:64]))
+        return or_(*conditions)
 
     def duplicates(self, db: Session, me: Principal, phone: str, category: str) -> list[Ticket]:
         cat = self.category(db, category)

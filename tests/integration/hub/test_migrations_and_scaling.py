@@ -83,6 +83,10 @@ def test_migrations_from_empty_and_upgrade_of_a_populated_database(
         old = proc.client("old.agent", "old-password")
         found = old.ok("GET", "/tickets", params={"q": "T20260105-000001"})["items"]
         assert [t["subject"] for t in found] == ["旧工单"]
+        # the ticket text index was backfilled by the upgrade: words and phone forms of the old row are found
+        for query in ("旧工单", "王五", "13800000000", "0000"):
+            found = old.ok("GET", "/tickets", params={"q": query})["items"]
+            assert "T20260105-000001" in [t["number"] for t in found], query
         assert old.set_state("not_ready", "sign_in")["state"] == "not_ready"
         assert proc.client("agent.li").user["team_name"] == "信用卡客服一组"
     finally:
@@ -93,6 +97,10 @@ def test_migrations_from_empty_and_upgrade_of_a_populated_database(
             assert (
                 conn.execute("SELECT count(*) FROM kb_fts").fetchone()
                 == conn.execute("SELECT count(*) FROM kb_articles").fetchone()
+            )
+            assert (
+                conn.execute("SELECT count(*) FROM ticket_fts").fetchone()
+                == conn.execute("SELECT count(*) FROM tickets").fetchone()
             )
 
 
