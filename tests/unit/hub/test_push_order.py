@@ -7,9 +7,10 @@ Pure asyncio (no server process): the sequencer's database read is a function ov
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,18 @@ from server.push import Audience, Connection, ConnectionHub, LiveGate, Sequencer
 pytestmark = pytest.mark.unit
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _collect_garbage_here() -> Iterator[None]:
+    """Collect cyclic garbage on the main thread when these tests are done.
+
+    They allocate a lot (SQLAlchemy's import, thousands of events), which moves the collector's counters: the next
+    collection could then run on a worker thread of a later Qt test (the sync engine's loop, an audio watcher) and
+    delete Qt objects of earlier tests there, a native crash (the unit suite crashed in ``test_auto_sign_in`` about
+    one run in two with this module before this fixture, never without it)."""
+    yield
+    gc.collect()
 
 
 def ev(seq: int) -> WireEvent:
