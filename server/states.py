@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.protocol import (
@@ -100,6 +102,10 @@ class SweepDue:
         return bool(self.offline or self.sign_out or self.wrap_up)
 
 
+#: The columns of a new agent state row (``StateService._new_row``).
+_INITIAL = frozenset({"user_id", "state", "reason", "since", "version", "cause", "online", "wrap_up_extensions"})
+
+
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -120,9 +126,14 @@ class StateService:
         takes the event advisory lock, held to the commit); the other way round two transactions can deadlock."""
         row = db.get(AgentStateRow, user.id, with_for_update=True)
         if row is None:
-            row = self._new_row(user)
-            db.add(row)
-            db.flush()
+            # The first state of an agent can be created by two transactions at once (its first heartbeat flush and
+            # its first REST call): insert unless it exists, then lock whichever row won.
+            fresh = self._new_row(user)
+            values = {c.key: getattr(fresh, c.key) for c in AgentStateRow.__table__.columns if c.key in _INITIAL}
+            insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+            db.execute(insert(AgentStateRow).values(**values).on_conflict_do_nothing(index_elements=["user_id"]))
+            row = db.get(AgentStateRow, user.id, with_for_update=True)
+            assert row is not None
         return row
 
     @staticmethod
