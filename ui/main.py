@@ -30,13 +30,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bridge import BackgroundRunner, join_executor
+from app.bridge import BackgroundRunner, Task, join_executor
 from app.config import ConfigError, ConfigStore, Language, LoadedConfig, user_config_file
 from app.crash import CrashHandler, CrashReport, diagnostics_text
 from app.credentials import CredentialError, CredentialStore, SecretKind
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from app.diagnostics import DiagnosticsInput
     from app.version_policy import UpdateRequired
     from sip.engine import SipEngine
+    from sip.history import CallHistory
     from ui.about import AboutDialog
     from ui.phone.controller import PhoneController
     from ui.settings import SettingsDialog
@@ -218,6 +219,7 @@ class Application(QObject):
         self._areas_built = False
         self._area_build_started = False
         self._when_built: list[Callable[[], None]] = []  # what the agent asked for before the areas existed
+        self._starting_sip_engine: SipEngine | None = None  # deferred start: pjsua2's endpoint being created
         if defer_areas:
             self.window.set_panels_loading(True)
         else:
@@ -260,13 +262,23 @@ class Application(QObject):
         if step is None:
             self._finish_areas()
             return
-        self._run_area_step(step)
-        self._later(0, self._build_next_area)  # let the event loop paint and handle input between areas
+        if self._run_area_step(step):
+            self._later(0, self._build_next_area)  # let the event loop paint and handle input between areas
 
-    def _run_area_step(self, step: str) -> None:
-        build: Callable[[], None] = getattr(self, f"_build_{step}")
-        build()
+    def _run_area_step(self, step: str) -> bool:
+        """Build one area; False when it finishes later (it waits for a service off the GUI thread)."""
+        build: Callable[[], Task[Any] | None] = getattr(self, f"_build_{step}")
+        pending = build()
+        if pending is None:
+            self._built_steps.add(step)
+            return True
+        pending.success(lambda _result: self._on_area_step_done(step))
+        pending.failure(lambda _error: self._on_area_step_done(step))  # the area reported its own failure
+        return False
+
+    def _on_area_step_done(self, step: str) -> None:
         self._built_steps.add(step)
+        self._later(0, self._build_next_area)
 
     def _finish_areas(self) -> None:
         if self.sip_engine is not None:  # screen pop: the softphone's calls reach the ticket panel
@@ -404,22 +416,24 @@ class Application(QObject):
             names=self._signed_in_names,
         )
 
-    def _build_phone(self) -> None:
+    def _build_phone(self) -> Task[None] | None:
         """The softphone (issue 3): the SIP engine on its own thread, its Qt bridge, the phone panel. Registers after
-        sign-in (SIP password from the keyring, else the sign-in password); nothing is built without a SIP server."""
+        sign-in (SIP password from the keyring, else the sign-in password); nothing is built without a SIP server.
+
+        Creating pjsua2's endpoint takes a while (the SIP thread loads the library, opens transports): on a deferred
+        start the wait for it runs on the background runner and the panel is built when the engine is up (the area
+        build goes on then); built at once (tests), it is waited for here."""
         self.sip_engine: SipEngine | None = None
         self.phone: PhoneController | None = None
         sip = self.config_store.config.sip
         if not sip.server:
-            return
+            return None
         from app import diagnostics
         from app.phone import PhoneBridge, fan_out
         from sip.audio.pjport import BridgedCallAudio
         from sip.engine import SipEngine
         from sip.history import CallHistory
-        from sip.model import EngineSettings, SipError, SipErrorKind
-        from ui.phone.controller import PhoneController
-        from ui.phone.texts import error_text
+        from sip.model import EngineSettings, SipError
 
         # The same file the diagnostics bundle reads its call-quality history from.
         history = CallHistory(diagnostics.default_call_history_file())
@@ -430,12 +444,24 @@ class Application(QObject):
             history=history,
             call_audio=BridgedCallAudio(self.audio_engine),  # the headset bridge (issue 4)
         )
+        if self._defer_areas:
+            self._starting_sip_engine = engine
+            task = self.runner.run(engine.start, name="SIP engine start")
+            return task.success(lambda _none: self._on_sip_engine_started(engine, history)).failure(
+                self._on_sip_engine_failed
+            )
         try:
             engine.start()
         except SipError as exc:
-            log.error("the softphone could not start: %s", exc)
-            self.notifier.error(error_text(SipErrorKind.START_FAILED), str(exc))
-            return
+            self._on_sip_engine_failed(exc)
+            return None
+        self._on_sip_engine_started(engine, history)
+        return None
+
+    def _on_sip_engine_started(self, engine: SipEngine, history: CallHistory) -> None:
+        from ui.phone.controller import PhoneController
+
+        self._starting_sip_engine = None
         self.sip_engine = engine
         self.phone = PhoneController(
             engine,
@@ -447,6 +473,14 @@ class Application(QObject):
         )
         self.window.set_phone_panel(self.phone.panel)
         self.phone.install_shortcuts(self.window)
+
+    def _on_sip_engine_failed(self, error: BaseException) -> None:
+        from sip.model import SipErrorKind
+        from ui.phone.texts import error_text
+
+        self._starting_sip_engine = None
+        log.error("the softphone could not start: %s", error)
+        self.notifier.error(error_text(SipErrorKind.START_FAILED), str(error))
 
     def _register_phone(self, request: SignInRequest, signed: SignedIn) -> None:
         if self.sip_engine is None:
@@ -669,6 +703,9 @@ class Application(QObject):
         self._stop_timers(self.window)
         if "phone" in built and self.sip_engine is not None:
             self.sip_engine.shutdown()  # hangs up, un-REGISTERs, destroys the endpoint (bounded)
+        starting = self._starting_sip_engine  # quit while pjsua2 was starting (deferred start)
+        if starting is not None:
+            starting.shutdown()
         if "audio" in built:
             self.audio_engine.shutdown()  # after the SIP engine, which dropped the bridge port
         if "tickets_and_knowledge" in built:
@@ -678,7 +715,9 @@ class Application(QObject):
             self.tickets_panel.stop()
             self.sync_bridge.close()
             self.sync_engine.stop()  # ends the session's tasks and the WebSocket, closes the cache, joins the thread
-        self.runner.shutdown()
+        self.runner.shutdown()  # also waits for a SIP engine start still running: that engine is then stopped too
+        if starting is not None:
+            starting.shutdown()
         self._shutdown_shell()
 
     def dispose(self) -> None:
