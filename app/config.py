@@ -185,8 +185,8 @@ class AudioSettings:
     ringer_device: str = _setting("", "Device that plays the ring tone; empty: the system's default output.")
     ring_on_speaker_too: bool = _setting(True, "Also ring on the default speaker so a removed headset is not missed.")
     output_latency: float = _setting(
-        0.04,
-        "Output device buffer in seconds (measured: 0.04 keeps a busy GUI from causing stalls; see docs/audio.md).",
+        0.02,
+        "Output device buffer in seconds (measured: 0.02 with real-time audio threads; see docs/audio.md).",
         minimum=0.02,
         maximum=0.5,
     )

@@ -437,6 +437,42 @@ class StateHistoryEntry:
     changed_by_name: str | None = None  # the supervisor's (or agent's) display name, for the audit view
 
 
+class CommandOutcome(enum.StrEnum):
+    """What became of a supervisor's force command (the hub's audit, ``SupervisorCommandRecord``)."""
+
+    APPLIED = "applied"  # the agent's state changed (at once, or after the call when ``deferred``)
+    PENDING = "pending"  # the agent is on a call: it is the agent's next state, waiting for the call to end
+    SUPERSEDED = "superseded"  # replaced before the call ended: another next state, or the agent left meanwhile
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SupervisorCommandRecord:
+    """``GET /teams/{team_id}/commands``, ``GET /agents/{agent_id}/commands``: every force command, newest first.
+
+    ``deferred``: the agent was ringing or on a call, so the command became the pending next state
+    (``agent_state`` is the state it met); ``applied_at`` is when the agent's state actually changed (for a deferred
+    command: after the call, and wrap-up when the team's policy has one). ``resolved_by`` is who replaced a
+    superseded command (``None``: the hub, e.g. an offline sign-out)."""
+
+    id: int
+    agent_id: int
+    agent_name: str
+    team_id: int | None
+    supervisor_id: int
+    supervisor_name: str
+    state: AgentState  # what was forced
+    reason: str | None
+    note: str
+    issued_at: datetime
+    agent_state: AgentState  # the agent's state when the command arrived
+    deferred: bool
+    outcome: CommandOutcome
+    applied_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolved_by: int | None = None
+    resolved_by_name: str | None = None
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class AgentMetrics:
     agent_id: int

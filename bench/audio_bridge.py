@@ -26,6 +26,7 @@ the measured window, as % of one core.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -161,12 +162,14 @@ def baresip_on(pcm: str, user: str, lab: Lab, logs: Path, home: Path, answer: st
     return peer
 
 
-def start_bridged_softphone(server: PulseServer, log_dir: Path, mic: str, speaker: str) -> AgentProcess:
+def start_bridged_softphone(
+    server: PulseServer, log_dir: Path, mic: str, speaker: str, tuning: list[str]
+) -> AgentProcess:
     """``tests/helpers/bridged_softphone_driver.py``: the app's SIP engine with the bridge, in its own process."""
     env = agent_env(server.env())
     env["PYTHONPATH"] = str(ROOT)
     argv = [sys.executable, "-m", "tests.helpers.bridged_softphone_driver", "--log", str(log_dir / "softphone.log")]
-    argv += ["--microphone", mic, "--speaker", speaker]
+    argv += ["--microphone", mic, "--speaker", speaker, *tuning]
     stderr = (log_dir / "softphone.stderr").open("ab")
     proc = subprocess.Popen(
         argv, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1
@@ -205,7 +208,7 @@ def cpu_seconds(proc: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
-def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
+def run(duration: float, work: Path, tuning: list[str], loop_only: bool = False) -> dict[str, Any]:
     server = PulseServer(work / "pa", work / "logs").start()
     lab = start_lab(work / "kamailio", work / "logs", tls=False, sip_trace=False)
     results: dict[str, Any] = {}
@@ -232,12 +235,16 @@ def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
             looper.cmd("reset_stats")
             rec = server.record(f"{loop.sink}.monitor", RATE, 2)
             time.sleep(0.3)
-            player = server.play(loop.sink, chirp_train(min(20.0, duration)), RATE)
-            time.sleep(min(20.0, duration) + 1.0)
+            loop_s = duration if loop_only else min(20.0, duration)
+            player = server.play(loop.sink, chirp_train(loop_s), RATE)
+            # Queue depths sampled *while* the chirps are measured (the floors may move during a run).
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                sampled = pool.submit(looper.cmd, "depths", seconds=loop_s, timeout=loop_s + 60)
+                time.sleep(loop_s + 1.0)
+                loop_depths = sampled.result()
             player.stop()
             loop_lags = lags_ms(rec.stop())
             loop_stats = looper.cmd("stats")
-            loop_depths = looper.cmd("depths", seconds=2.0)
         finally:
             looper.quit()
         results["loop_ms"] = statistics.median(loop_lags) if loop_lags else None
@@ -246,6 +253,9 @@ def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
             "mic": statistics.mean(d[0] for d in loop_depths),
             "speaker": statistics.mean(d[1] for d in loop_depths),
         }
+        results["loop_s"] = loop_s
+        if loop_only:
+            return results
 
         # 1. Baseline: both ends native (baresip ↔ baresip).
         logs = work / "logs"
@@ -262,7 +272,7 @@ def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
         results["baseline_ms"] = {"uplink": base_up, "downlink": base_down}
 
         # 2. The agent: the production softphone engine (sip.engine.SipEngine) with the bridge.
-        agent = start_bridged_softphone(server, work / "logs", up.mic, down.out)
+        agent = start_bridged_softphone(server, work / "logs", up.mic, down.out, tuning)
         customer = started_baresip("customer_dev", "alice", lab, logs, work / "b3", answer="manual")
         try:
             agent.register_to(lab, "1001", transport="udp")
@@ -278,10 +288,16 @@ def run(duration: float, work: Path, tuning: list[str]) -> dict[str, Any]:
                 agent_proc = psutil.Process(agent.proc.pid)
                 customer_proc = psutil.Process(customer.process.pid)
                 cpu0 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
-                up_ms, down_ms = measure(server, up, down, duration)
+                with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                    # Sparse random samples (every 100 ms on average) so the sampling costs the agent no CPU
+                    # worth measuring.
+                    sampled = pool.submit(
+                        agent.command, "audio_depths", seconds=duration, interval=0.1, timeout=duration + 60
+                    )
+                    up_ms, down_ms = measure(server, up, down, duration)
+                    depths = sampled.result()
                 cpu1 = (cpu_seconds(agent_proc), cpu_seconds(customer_proc), time.monotonic())
                 stats = agent.command("audio_stats")
-                depths = agent.command("audio_depths", seconds=2.0, timeout=10)
                 customer.hangup()
         finally:
             agent.quit()
@@ -317,64 +333,105 @@ def main() -> int:
     parser.add_argument("--blocks", type=int, help="tuning: PortAudio blocks per 20 ms frame (1 or 2)")
     parser.add_argument("--target", type=int, help="tuning: queue floor in frames")
     parser.add_argument("--output-latency", type=float, help="tuning: PortAudio output latency (s)")
+    parser.add_argument("--input-latency", type=float, help="tuning: PortAudio input latency (s)")
+    parser.add_argument("--speaker-target", type=int, help="tuning: speaker queue floor in frames")
+    parser.add_argument("--mic-target", type=int, help="tuning: microphone queue floor in frames")
+    parser.add_argument("--no-realtime", action="store_true", help="tuning: audio threads at normal priority")
+    parser.add_argument("--loop-only", action="store_true", help="only the bridge-alone loop (no call)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, recordings)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ad-audio-bench-"))
     try:
         tuning = []
-        for flag in ("blocks", "target", "output_latency"):
+        for flag in ("blocks", "target", "output_latency", "input_latency", "speaker_target", "mic_target"):
             value = getattr(args, flag)
             if value is not None:
                 tuning += [f"--{flag.replace('_', '-')}", str(value)]
-        r = run(args.duration, work, tuning)
+        if args.no_realtime:
+            tuning.append("--no-realtime")
+        r = run(args.duration, work, tuning, loop_only=args.loop_only)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    s = r["stats"]
+    load = os.getloadavg()
+    print(f"AgentDesk audio bridge benchmark (load average {load[0]:.2f} {load[1]:.2f} on {os.cpu_count()} cores)")
+    print(f"  tuning: {' '.join(tuning) or 'engine defaults'}")
+    print_loop(r)
+    if "stats" in r:
+        print_call(r)
+    return 0
+
+
+def directions_ms(stats: dict[str, Any], depth: dict[str, float], blocks: int) -> tuple[float, float]:
+    """Per direction, from what the bridge measures itself: the device delay PortAudio reports on every callback
+    (capture → input callback, output callback → playback) and the time a frame waits in its queue (Little's law:
+    the time-averaged depth sampled every 5 ms, times 20 ms). With 10 ms blocks the microphone queue holds blocks:
+    a frame's first block waits half a block longer than the average block."""
+    block_ms = 20.0 / blocks
+    up = stats["input_device_delay"] * 1000 + depth["mic"] * 20 + (block_ms / 2 if blocks == 2 else 0.0)
+    down = depth["speaker"] * 20 + stats["output_device_delay"] * 1000
+    return up, down
+
+
+def print_loop(r: dict[str, Any]) -> None:
     loop_ms = r["loop_ms"]
     ls, ld = r["loop_stats"], r["loop_depth_mean"]
-    in_est = ls["input_latency"] * 1000 + ld["mic"] * 20
-    out_est = ls["output_latency"] * 1000 + ld["speaker"] * 20
-    glitches = sum(
-        s[k][f] for k in ("capture", "playback") for f in ("underruns", "overruns", "drift_drops", "os_flags")
-    )
-    load = os.getloadavg()
+    blocks = int(ls.get("blocks_per_frame", 2))
+    up, down = directions_ms(ls, ld, blocks)
+    print(f"  the bridge alone, {r['loop_s']:.0f} s (headset mic -> bridge -> pjmedia -> bridge -> headset speaker):")
+    if loop_ms is None:
+        print("    loop latency: no chirp found")
+    else:
+        print(f"    loop latency (chirps, cross-correlation of the sink monitor): {loop_ms:.1f} ms")
     print(
-        f"AgentDesk audio bridge benchmark ({r['duration_s']:.0f} s call; load average {load[0]:.2f} on {os.cpu_count()} cores)"
+        f"    microphone -> call: {up:.1f} ms  (device {ls['input_device_delay'] * 1000:.1f} ms"
+        f" + queue {ld['mic'] * 20 + (5.0 if blocks == 2 else 0.0):.1f} ms)"
+    )
+    print(
+        f"    call -> speaker:    {down:.1f} ms  (queue {ld['speaker'] * 20:.1f} ms"
+        f" + device {ls['output_device_delay'] * 1000:.1f} ms)    target <= 50 ms each"
     )
     if loop_ms is not None:
-        share = loop_ms / (in_est + out_est) if in_est + out_est else 0.5
-        print(f"  bridge latency in loop (mic -> bridge -> pjmedia -> bridge -> speaker): {loop_ms:.1f} ms")
         print(
-            f"    added per direction: microphone -> call {in_est * share:.1f} ms, call -> speaker {out_est * share:.1f} ms"
-            " (target <= 50 ms each; the loop total split by the bridge's own accounting)"
+            f"    sum of the two {up + down:.1f} ms vs loop measured {loop_ms:.1f} ms (pjmedia + unaccounted {loop_ms - up - down:+.1f} ms)"
         )
-    else:
-        print("  bridge latency in loop: no chirp found")
-    for key, label in (("uplink", "agent mic -> customer ear"), ("downlink", "customer mic -> agent ear")):
-        print(
-            f"  call {key:8} ({label}): {fmt(r['agent_ms'][key])}; the same path between two native baresips "
-            f"{fmt(r['baseline_ms'][key])} (difference {fmt(r['added_ms'][key])})"
-        )
-    print(
-        f"  bridge internals: PortAudio latency in {s['input_latency'] * 1000:.0f} ms / out {s['output_latency'] * 1000:.0f} ms;"
-        f" mean queue depth mic {r['queue_depth_mean']['mic']:.2f} / speaker {r['queue_depth_mean']['speaker']:.2f} frames of 20 ms"
-    )
+    print_glitches(ls, "    ")
+    print(f"    real-time threads: {ls.get('realtime_threads')}")
+
+
+def print_glitches(s: dict[str, Any], indent: str) -> None:
     for side in ("capture", "playback"):
         c = s[side]
         print(
-            f"  {side:8}: {c['frames']} frames, underruns {c['underruns']}, overruns {c['overruns']},"
-            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}"
+            f"{indent}{side:8}: {c['frames']} frames, underruns {c['underruns']}, overruns {c['overruns']},"
+            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}, cushion {c.get('cushion_ms', 0):.0f} ms"
         )
-    print(
-        f"  glitches: {glitches} (target 0); longest gap between output callbacks {s['max_output_gap'] * 1000:.0f} ms"
+    glitches = sum(
+        s[k][f] for k in ("capture", "playback") for f in ("underruns", "overruns", "drift_drops", "os_flags")
     )
+    print(
+        f"{indent}glitches: {glitches} (target 0); longest gap between callbacks: output"
+        f" {s['max_output_gap'] * 1000:.0f} ms, input {s['max_input_gap'] * 1000:.0f} ms"
+    )
+
+
+def print_call(r: dict[str, Any]) -> None:
+    s = r["stats"]
+    print(f"  a call through Kamailio to baresip, {r['duration_s']:.0f} s (the app's SipEngine with the bridge):")
+    for key, label in (("uplink", "agent mic -> customer ear"), ("downlink", "customer mic -> agent ear")):
+        print(
+            f"    {key:8} ({label}): {fmt(r['agent_ms'][key])}; the same path between two native baresips "
+            f"{fmt(r['baseline_ms'][key])} (difference {fmt(r['added_ms'][key])})"
+        )
+    up, down = directions_ms(s, r["queue_depth_mean"], int(s.get("blocks_per_frame", 2)))
+    print(f"    the bridge's share of it (as above): microphone -> call {up:.1f} ms, call -> speaker {down:.1f} ms")
+    print_glitches(s, "    ")
     cpu = r["cpu_pct"]
     ratio = cpu["agent"] / cpu["baresip"] if cpu["baresip"] > 0 else float("inf")
     print(
-        f"  in-call CPU: agent {cpu['agent']:.2f} % of a core, baresip {cpu['baresip']:.2f} %  -> {ratio:.2f}x (target <= 1.5x)"
+        f"    in-call CPU: agent {cpu['agent']:.2f} % of a core, baresip {cpu['baresip']:.2f} %"
+        f"  -> {ratio:.2f}x (target <= 1.5x)"
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ What runs (all real, on this machine):
   of ``--team-size`` (written by ``bench/hub_fanout.py``'s ``populate``);
 * ``--agents`` simulated agents, the fan-out benchmark's (``bench/hub_fanout.py``: one WebSocket each with the
   protocol's heartbeat), and their supervisors forcing random load agents at ``--load-rate`` per second, so the hub
-  is busy fanning out events while we measure;
+  is busy fanning out events while we measure. They run in a process of their own: in the measuring process their
+  thousand sockets would compete for the GIL with the measured agent client, which in reality has a computer of its
+  own;
 * the measured pair: the supervisor ``sup.zhang`` and the agent ``agent.li``, each the client's own stack without Qt
   (``app.state.headless``: the sync engine's REST + WebSocket, the state controller / supervisor board).
 
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -32,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -48,11 +52,12 @@ PASSWORD = "agentdesk"  # the demo dataset's password (server/seed.py)
 
 class LoadAgents:
     """The fan-out benchmark's simulated agents (``bench/hub_fanout.py``: accounts and tokens minted in the database,
-    one WebSocket each with the protocol's heartbeat), on one asyncio loop in a thread, plus their team supervisors
+    one WebSocket each with the protocol's heartbeat), on one asyncio loop in a thread (of the load process), plus their team supervisors
     forcing random load agents' states at ``rate`` per second over REST (events for the hub to fan out)."""
 
-    def __init__(self, hub: HubProcess, agents: list[Account], sups: list[Account], rate: float) -> None:
-        self.hub = hub
+    def __init__(self, api: str, ws_url: str, agents: list[Account], sups: list[Account], rate: float) -> None:
+        self.api = api
+        self.ws_url = ws_url
         self.agents = agents
         self.sups = sups
         self.rate = rate
@@ -90,7 +95,7 @@ class LoadAgents:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        self.clients = [Client(a, self.hub.ws_url) for a in self.agents]
+        self.clients = [Client(a, self.ws_url) for a in self.agents]
         gate = asyncio.Semaphore(100)
         tasks: list[asyncio.Task[None]] = []
 
@@ -114,7 +119,7 @@ class LoadAgents:
             return
         sup_by_team = {s.team_id: s for s in self.sups}
         rng = random.Random(6)
-        async with httpx.AsyncClient(base_url=self.hub.api, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=self.api, timeout=30) as http:
             while True:
                 agent = rng.choice(self.agents)
                 sup = sup_by_team[agent.team_id]
@@ -125,6 +130,57 @@ class LoadAgents:
                     )
                     self.forces += 1
                 await asyncio.sleep(1 / self.rate)
+
+
+def _load_process_main(
+    api: str, ws_url: str, agents: list[Account], sups: list[Account], rate: float, conn: Connection
+) -> None:
+    """The load agents' own process: 1,000 WebSockets and their messages would otherwise compete for the GIL with
+    the measured agent client, which in reality runs on its own computer."""
+    load = LoadAgents(api, ws_url, agents, sups, rate)
+    try:
+        load.start()
+    except SystemExit as exc:
+        conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready", load.connected))
+    conn.recv()  # stop
+    load.stop()
+    conn.send(("stopped", (load.connected, load.forces, load.events)))
+
+
+class LoadProcess:
+    """:class:`LoadAgents` in a child process (see :func:`_load_process_main`)."""
+
+    def __init__(self, hub: HubProcess, agents: list[Account], sups: list[Account], rate: float) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(
+            target=_load_process_main,
+            args=(hub.api, hub.ws_url, agents, sups, rate, child),
+            name="load-agents",
+            daemon=True,
+        )
+        self.connected = self.forces = self.events = 0
+
+    def start(self, timeout: float = 900) -> None:
+        self._proc.start()
+        if not self._conn.poll(timeout):
+            raise SystemExit("load agents: not connected in time")
+        kind, value = self._conn.recv()
+        if kind != "ready":
+            raise SystemExit(f"load agents: {value}")
+        self.connected = int(value)
+
+    def stop(self) -> None:
+        if not self._proc.is_alive():
+            return
+        self._conn.send("stop")
+        if self._conn.poll(60):
+            _kind, (self.connected, self.forces, self.events) = self._conn.recv()
+        self._proc.join(30)
+        if self._proc.is_alive():
+            self._proc.kill()
 
 
 def _is_state(target: AgentState) -> Callable[[StateView], bool]:
@@ -165,6 +221,14 @@ def measure(hub_url: str, pushes: int, work: Path) -> tuple[list[float], list[fl
 
             agent.request(AgentEvent.SIGN_IN)
             agent.wait_state(AgentState.NOT_READY)
+        # The board must hold the agent's current state before the first force (it pre-checks with the transition table).
+        signed_in = agent.view.status
+        assert signed_in is not None
+        deadline = time.monotonic() + 30
+        while supervisor.call(lambda: (row := board.row(agent_id)) is None or row.status.version < signed_in.version):
+            if time.monotonic() > deadline:
+                raise SystemExit("the supervisor's board never showed the agent signed in")
+            time.sleep(0.01)
         samples: list[float] = []
         rest: list[float] = []
         for i in range(pushes):
@@ -214,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     hub_cli("seed-demo", "--database-url", db_url)
     agents, sups = populate(db_url, args.agents, args.team_size) if args.agents else ([], [])
     hub = HubProcess(db_url, work, name="state-push-hub", args=("--no-access-log",)).start()
-    load = LoadAgents(hub, agents, sups, args.load_rate)
+    load = LoadProcess(hub, agents, sups, args.load_rate)
     try:
         if agents:
             print(f"connecting {args.agents} simulated agents…", file=sys.stderr)
@@ -242,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         load.stop()
         hub.stop()
+    result.update(load_agents_connected=load.connected, load_forces_sent=load.forces, load_events_received=load.events)
     if args.json:
         print(json.dumps(result))
     else:

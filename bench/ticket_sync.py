@@ -43,9 +43,10 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.sync.crypto import MemorySecretStore  # noqa: E402 - after the path set-up
+from app import protocol as proto  # noqa: E402 - after the path set-up
+from app.sync.crypto import MemorySecretStore  # noqa: E402
 from app.sync.engine import SyncConfig, SyncEngine  # noqa: E402
-from app.sync.events import ConnectionState, DataSource, ScreenPop, TicketsReset  # noqa: E402
+from app.sync.events import CacheWritten, ConnectionState, DataSource, ScreenPop, TicketsReset  # noqa: E402
 from app.sync_bridge import SyncBridge  # noqa: E402
 from app.version import __version__  # noqa: E402
 from ui.knowledge.pane import KnowledgePane  # noqa: E402
@@ -183,10 +184,17 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
     engine, bridge, panel = make()
     t0 = time.perf_counter()
     engine.login("agent.li", PASSWORD).result(120)
+    t_login = time.perf_counter()
     expected = tickets  # at least the generated ones
     t_rows = wait_until(lambda: panel.model.rowCount() >= expected, timeout=300)
     rows = panel.model.rowCount()
-    print(f"initial sync from the hub: {rows} tickets in the panel {1000 * (t_rows - t0):.0f} ms after sign-in")
+    print(
+        f"initial sync from the hub: {rows} tickets in the panel {1000 * (t_rows - t0):.0f} ms after sign-in "
+        "(target ≤ 1000 ms)"
+    )
+    print(f"  of which the sign-in itself (the hub's argon2 password check, tokens): {1000 * (t_login - t0):.0f} ms")
+    t_cached = wait_until(lambda: any(isinstance(e, CacheWritten) for e in events), timeout=300)
+    print(f"  all {rows} sealed in the encrypted cache {1000 * (t_cached - t0):.0f} ms after sign-in (after the panel)")
     reset = next(e for e in events if isinstance(e, TicketsReset) and e.source is DataSource.HUB)
     t_reset_seen = time.perf_counter()
     panel2_model_time = 0.0
@@ -223,7 +231,10 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
     latencies: list[float] = []
     after_commit: list[float] = []
     missed = 0
-    priorities = ["high", "normal"]
+    # Every PATCH must change something: an unchanged priority is no change, so no new version and no push (the
+    # generated tickets copy a high-priority one: starting with "high" made the first sample a "missed push").
+    first = "normal" if target.priority is proto.TicketPriority.HIGH else "high"
+    priorities = [first, "high" if first == "normal" else "normal"]
     for i in range(samples):
         seen: list[float] = []
 
@@ -239,11 +250,18 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
         r = client.patch(f"/tickets/{target.id}", json={"version": version, "priority": priorities[i % 2]})
         committed = time.perf_counter()
         r.raise_for_status()
+        if r.json()["version"] == version:
+            raise SystemExit(f"PATCH {i} changed nothing (version {version}): the benchmark is broken")
         version = r.json()["version"]
         try:
             wait_until(seen.__len__, timeout=10)
         except TimeoutError:
             missed += 1
+            on_screen = panel.model.ticket(target.id)
+            print(
+                f"  push {i} not seen within 10 s: the panel shows version {on_screen.version if on_screen else None}, "
+                f"the hub committed {version}; the engine has processed up to seq {engine.last_seq}"
+            )
             continue
         finally:
             panel.model.dataChanged.disconnect(on_changed)

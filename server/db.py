@@ -135,6 +135,8 @@ class AgentStateRow(Base):
     online: Mapped[bool] = mapped_column(Boolean, default=False)
     last_seen: Mapped[datetime | None] = mapped_column(UtcDateTime())
     offline_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The supervisor command (``supervisor_commands.id``) the pending state comes from, while it waits for the call.
+    pending_command_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AgentStateHistory(Base):
@@ -150,6 +152,31 @@ class AgentStateHistory(Base):
     changed_by: Mapped[int | None] = mapped_column(Integer)
     call_id: Mapped[str | None] = mapped_column(String(128))
     __table_args__ = (Index("ix_agent_state_history_user_started", "user_id", "started_at"),)
+
+
+class SupervisorCommandRow(Base):
+    """The audit of supervisors' force commands: who forced what on whom, when, the state it met, and what became of
+    it (applied at once, pending until the call ends and then applied, or superseded)."""
+
+    __tablename__ = "supervisor_commands"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    agent_state: Mapped[str] = mapped_column(String(16))
+    deferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str] = mapped_column(String(16))
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_by: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (
+        Index("ix_supervisor_commands_team_issued", "team_id", "issued_at"),
+        Index("ix_supervisor_commands_agent_issued", "agent_id", "issued_at"),
+    )
 
 
 class Broadcast(Base):

@@ -248,7 +248,7 @@ class KbService:
     def _search_sqlite(
         db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
     ) -> tuple[list[tuple[int, float]], int]:
-        # Deleted articles are not in kb_fts (migration 0005), so neither the ranking nor the count joins the
+        # Deleted articles are not in kb_fts (migration 0006), so neither the ranking nor the count joins the
         # articles table unless a category is asked for. bm25 is computed once per matching row: ordered by the
         # result column. The statements' text never changes, so sqlite3's statement cache keeps them prepared.
         params: dict[str, Any] = {
@@ -271,7 +271,7 @@ class KbService:
         db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
     ) -> tuple[list[tuple[int, float]], int]:
         # fts_vector is a stored, weighted tsvector (title A, body D) with a partial GIN index over live articles
-        # (migration 0005): matching uses the index and ranking reads the stored vector instead of re-parsing text.
+        # (migration 0006): matching uses the index and ranking reads the stored vector instead of re-parsing text.
         params: dict[str, Any] = {
             "q": tsquery(terms, all_terms=all_terms),
             "limit": limit,

@@ -20,6 +20,7 @@ from app.protocol import (
     SUPERVISOR_TARGETS,
     AgentState,
     AgentStatus,
+    CommandOutcome,
     ErrorCode,
     EventType,
     FieldError,
@@ -28,6 +29,7 @@ from app.protocol import (
     Role,
     StateCause,
     StateChangeRequest,
+    SupervisorCommandRecord,
     SystemReason,
     TeamPolicy,
     WrapUpMode,
@@ -36,7 +38,7 @@ from app.protocol import (
     to_wire,
 )
 from server.auth import Principal
-from server.db import AgentStateHistory, AgentStateRow, CallRecord, Team, User, utcnow
+from server.db import AgentStateHistory, AgentStateRow, CallRecord, SupervisorCommandRow, Team, User, utcnow
 from server.errors import ApiError, forbidden, not_found, validation_error
 from server.push import Audience, EventBus
 
@@ -177,6 +179,7 @@ class StateService:
         if req.pending:
             if current not in BUSY_STATES and current is not AgentState.WRAP_UP:
                 raise ApiError(409, ErrorCode.INVALID_TRANSITION, "a pending state needs a call in progress")
+            self._supersede_pending_command(db, row, by=me.user_id, now=now)
             if req.state is None:
                 row.pending_state = row.pending_reason = None
             else:
@@ -202,7 +205,10 @@ class StateService:
             )
         new_reason: str | None = None
         if target is AgentState.NOT_READY:
-            new_reason = self._validate_reason(policy, req.reason, by_hub=False)
+            if row.pending_state == target.value and req.reason is not None and req.reason == row.pending_reason:
+                new_reason = req.reason  # the pending next state (validated when it was set, maybe by a supervisor)
+            else:
+                new_reason = self._validate_reason(policy, req.reason, by_hub=False)
         wrap = policy.wrap_up
         if current is AgentState.WRAP_UP and target is AgentState.WRAP_UP:
             if not req.extend_wrap_up:
@@ -239,8 +245,12 @@ class StateService:
         self._apply(db, user, row, target, new_reason, cause or StateCause.AGENT, me.user_id, req.call_id, policy, now)
         return self._commit_change(db, user, row, cause=cause or StateCause.AGENT, actor=me.user_id)
 
-    def force(self, db: Session, me: Principal, agent_id: int, target: AgentState, reason: str | None) -> AgentStatus:
-        """A supervisor's command. Own team only (admins: any)."""
+    def force(
+        self, db: Session, me: Principal, agent_id: int, target: AgentState, reason: str | None, note: str = ""
+    ) -> AgentStatus:
+        """A supervisor's command. Own team only (admins: any). Every accepted command is audited
+        (``supervisor_commands``): applied at once, or, while the agent rings or talks, the pending next state until
+        the call ends (then applied, with the supervisor as ``changed_by`` in the state history), or superseded."""
         if not me.is_supervisor:
             raise forbidden("only supervisors can change another agent's state")
         agent = db.get(User, agent_id)
@@ -263,12 +273,108 @@ class StateService:
         current = AgentState(row.state)
         if current is AgentState.SIGNED_OUT and target is not AgentState.SIGNED_OUT:
             raise ApiError(409, ErrorCode.INVALID_TRANSITION, "the agent is signed out; only the agent can sign in")
-        if current in BUSY_STATES:
+        now = utcnow()
+        deferred = current in BUSY_STATES
+        command = SupervisorCommandRow(
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            supervisor_id=me.user_id,
+            state=target.value,
+            reason=reason,
+            note=note[:200],
+            issued_at=now,
+            agent_state=current.value,
+            deferred=deferred,
+            outcome=(CommandOutcome.PENDING if deferred else CommandOutcome.APPLIED).value,
+            applied_at=None if deferred else now,
+            resolved_at=None if deferred else now,
+        )
+        db.add(command)
+        db.flush()
+        # An earlier command still waiting for this agent's call is replaced by this one.
+        self._supersede_pending_command(db, row, by=me.user_id, now=now)
+        if deferred:
             row.pending_state, row.pending_reason = target.value, reason
+            row.pending_command_id = command.id
             row.cause, row.changed_by = StateCause.SUPERVISOR.value, me.user_id
             return self._commit_change(db, agent, row, cause=StateCause.SUPERVISOR, actor=me.user_id, history=False)
-        self._apply(db, agent, row, target, reason, StateCause.SUPERVISOR, me.user_id, None, policy, utcnow())
+        self._apply(db, agent, row, target, reason, StateCause.SUPERVISOR, me.user_id, None, policy, now)
         return self._commit_change(db, agent, row, cause=StateCause.SUPERVISOR, actor=me.user_id)
+
+    def _supersede_pending_command(self, db: Session, row: AgentStateRow, *, by: int | None, now: datetime) -> None:
+        """The supervisor command behind the pending state (if any) will not be applied: another next state replaces
+        it, or the agent left the call for another state."""
+        if row.pending_command_id is None:
+            return
+        command = db.get(SupervisorCommandRow, row.pending_command_id)
+        row.pending_command_id = None
+        if command is not None and command.outcome == CommandOutcome.PENDING.value:
+            command.outcome = CommandOutcome.SUPERSEDED.value
+            command.resolved_at, command.resolved_by = now, by
+
+    def _settle_pending_command(
+        self, db: Session, row: AgentStateRow, target: AgentState, actor: int | None, now: datetime
+    ) -> int | None:
+        """The agent leaves the call (and wrap-up) for ``target``: the pending supervisor command is applied when
+        ``target`` is what it asked for (returns the supervisor's id, who is then recorded as the cause), else
+        superseded by ``actor``."""
+        if row.pending_command_id is None or target in BUSY_STATES or target is AgentState.WRAP_UP:
+            return None
+        command = db.get(SupervisorCommandRow, row.pending_command_id)
+        if command is None or command.outcome != CommandOutcome.PENDING.value:
+            row.pending_command_id = None
+            return None
+        if row.pending_state == command.state == target.value:
+            row.pending_command_id = None
+            command.outcome = CommandOutcome.APPLIED.value
+            command.applied_at = command.resolved_at = now
+            return command.supervisor_id
+        self._supersede_pending_command(db, row, by=actor, now=now)
+        return None
+
+    def commands(
+        self,
+        db: Session,
+        *,
+        team_id: int | None = None,
+        agent_id: int | None = None,
+        since: datetime | None = None,
+        limit: int = 200,
+    ) -> list[SupervisorCommandRecord]:
+        """The audit of force commands (a team's or one agent's), newest first."""
+        query = select(SupervisorCommandRow)
+        if team_id is not None:
+            query = query.where(SupervisorCommandRow.team_id == team_id)
+        if agent_id is not None:
+            query = query.where(SupervisorCommandRow.agent_id == agent_id)
+        if since is not None:
+            query = query.where(SupervisorCommandRow.issued_at >= since)
+        rows = list(db.scalars(query.order_by(SupervisorCommandRow.id.desc()).limit(limit)))
+        ids = {r.agent_id for r in rows} | {r.supervisor_id for r in rows}
+        ids |= {r.resolved_by for r in rows if r.resolved_by is not None}
+        names = {u.id: u.display_name for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+        return [
+            SupervisorCommandRecord(
+                id=r.id,
+                agent_id=r.agent_id,
+                agent_name=names.get(r.agent_id, ""),
+                team_id=r.team_id,
+                supervisor_id=r.supervisor_id,
+                supervisor_name=names.get(r.supervisor_id, ""),
+                state=AgentState(r.state),
+                reason=r.reason,
+                note=r.note,
+                issued_at=r.issued_at,
+                agent_state=AgentState(r.agent_state),
+                deferred=r.deferred,
+                outcome=CommandOutcome(r.outcome),
+                applied_at=r.applied_at,
+                resolved_at=r.resolved_at,
+                resolved_by=r.resolved_by,
+                resolved_by_name=names.get(r.resolved_by) if r.resolved_by is not None else None,
+            )
+            for r in rows
+        ]
 
     def system_change(
         self, db: Session, agent: User, target: AgentState, reason: str | None, *, pending_if_busy: bool = True
@@ -280,6 +386,7 @@ class StateService:
         if pending_if_busy and current is AgentState.ON_CALL:
             if row.pending_state == target.value:
                 return None
+            self._supersede_pending_command(db, row, by=None, now=utcnow())
             row.pending_state, row.pending_reason = target.value, reason
             return self._commit_change(db, agent, row, cause=StateCause.SYSTEM, actor=None, history=False)
         self._apply(db, agent, row, target, reason, StateCause.SYSTEM, None, None, self.policy_for(db, agent), utcnow())
@@ -299,6 +406,9 @@ class StateService:
         now: datetime,
     ) -> None:
         current = AgentState(row.state)
+        supervisor = self._settle_pending_command(db, row, target, actor, now)
+        if supervisor is not None:  # the supervisor's pending command takes effect now: they caused this change
+            cause, actor = StateCause.SUPERVISOR, supervisor
         self._record_call(db, user, row, current, target, call_id, now)
         # close the open history entry, open the new one
         open_entry = db.scalar(

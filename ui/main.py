@@ -21,6 +21,7 @@ and friends, and stop the core in :meth:`Application.shutdown`. Main thread only
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import logging
@@ -32,7 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from ui.about import AboutDialog
     from ui.phone.controller import PhoneController
     from ui.settings import SettingsDialog
+    from ui.state.quit import QuitGuard
     from ui.support.update_required import UpdateRequiredDialog
     from vpn_check.audio import AudioProbe  # imports numpy: only when the health area is built
     from vpn_check.model import Report
@@ -103,6 +105,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--exit-after-sign-in",
         action="store_true",
         help="with --sign-in: quit once signed in (exit code 0) or when signing in fails (exit code 4) (tests)",
+    )
+    parser.add_argument(
+        "--start-shift",
+        choices=("ready", "not_ready"),
+        help="once signed in to the hub, start the shift when it is not under way: 签入, then 示闲 for 'ready' "
+        "(the demo); with --exit-after-sign-in, quit once the hub holds that state",
     )
     parser.add_argument(
         "--exit-after-screen-pop",
@@ -204,10 +212,13 @@ class Application(QObject):
         self.login_dialog: LoginDialog | None = None
         self.about_dialog: AboutDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.quit_guard: QuitGuard | None = None  # built with the state area: signs the agent out before quitting
         self._connect_shell()
 
         self._signed_in_names: list[str] = []
         self._signed_in_event: dict[str, str] = {}  # --exit-after-sign-in: the JSON line printed before quitting
+        self._exit_waits: set[str] = set()  # --exit-after-sign-in: what is still awaited before quitting
+        self._shift_state: str | None = None  # --start-shift: the hub's state once the shift started
         self._version_check = version_check
         self._shut_down = False
         self._disposed = False
@@ -517,6 +528,7 @@ class Application(QObject):
         """Agent state (issue 6): the state bar over the shared hub connection, coupled to the softphone's ACD calls;
         supervisor mode (live team board, commands, metrics) as a tab for supervisors once they are signed in."""
         from ui.state.area import StateArea
+        from ui.state.quit import QuitGuard
 
         self.state_area = StateArea(
             self.sync_engine,
@@ -534,6 +546,30 @@ class Application(QObject):
         )
         self.window.set_state_bar(self.state_area.bar)
         self.state_area.supervisor_panel_ready.connect(self._on_state_supervisor_panel_ready)
+        self.quit_guard = QuitGuard(self.state_area, self.window, self)
+        self.quit_guard.quit_approved.connect(self.qapp.quit)
+        self.quit_guard.quit_cancelled.connect(self._on_tray_show_requested)
+        if self.args.start_shift:
+            from app.protocol import AgentState
+
+            self.state_area.start_shift(AgentState(self.args.start_shift), self._on_shift_started)
+
+    def _on_shift_started(self, state: object) -> None:
+        """``--start-shift``: the hub holds the agent's state at the start of the shift."""
+        value = getattr(state, "value", str(state))
+        self._shift_state = value
+        if "shift" in self._exit_waits:  # --exit-after-sign-in, signed in already (else it picks the state up)
+            self._signed_in_event["state"] = value
+            self._exit_wait_done("shift")
+
+    @Slot()
+    def _on_quit_requested(self) -> None:
+        """File → Quit, the tray's Quit, or closing the window without a tray: the state area's quit guard first
+        (confirmation, 签出 on the hub with a bounded wait, refused during a call)."""
+        if self.quit_guard is None or self.quit_guard.take_programmatic_close():
+            self.qapp.quit()  # nothing to guard yet, or a quit already decided closes the window
+        else:
+            self.quit_guard.request_quit()
 
     @Slot(QWidget)
     def _on_state_supervisor_panel_ready(self, panel: QWidget) -> None:
@@ -602,10 +638,10 @@ class Application(QObject):
         self.window.about_requested.connect(self._on_window_about_requested)
         self.window.diagnostics_requested.connect(self._on_window_diagnostics_requested)
         self.window.language_requested.connect(self._on_window_language_requested)
-        self.window.quit_requested.connect(self.qapp.quit)
+        self.window.quit_requested.connect(self._on_quit_requested)
         if self.tray is not None:
             self.tray.show_requested.connect(self._on_tray_show_requested)
-            self.tray.quit_requested.connect(self.qapp.quit)
+            self.tray.quit_requested.connect(self._on_quit_requested)
         self.config_store.subscribe(self._on_config_changed)
 
     # ------------------------------------------------------------------------------------------- run
@@ -620,10 +656,39 @@ class Application(QObject):
             self._later(0, self._on_areas_wanted)  # no window to paint: build them now
         if self._previous_crash is not None:
             self.crash_reporter.report(self._previous_crash)
+        self._quit_on_sigterm()
         log.info("AgentDesk started (log file %s)", self.logs.log_file)
         code = int(self.qapp.exec())
         self.dispose()
         return code
+
+    def _quit_on_sigterm(self) -> None:
+        """SIGTERM (the demo stopping the client, a service manager, a Linux logout) quits cleanly — shutdown then
+        signs the agent out on the hub — instead of killing the process. Python runs signal handlers only between
+        bytecodes: the wakeup fd wakes the Qt event loop so the handler runs at once."""
+        if sys.platform == "win32":
+            return  # no SIGTERM from the session there: Windows ends a session through Qt (commitDataRequest)
+        import signal
+        import socket
+
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        self._signal_sockets = (reader, writer)
+        self._signal_notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._signal_notifier.activated.connect(self._on_signal_wakeup)
+        signal.signal(signal.SIGTERM, self._on_sigterm)
+
+    @Slot()
+    def _on_signal_wakeup(self) -> None:
+        with contextlib.suppress(OSError):
+            self._signal_sockets[0].recv(64)
+
+    def _on_sigterm(self, signum: int, frame: object) -> None:
+        del signum, frame
+        log.info("SIGTERM: quitting")
+        self._later(0, self.qapp.quit)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Paint and not self._painted:
@@ -691,6 +756,9 @@ class Application(QObject):
         self.window.removeEventFilter(self)
         self.window.save_state()
         built = self._built_steps
+        if "state" in built:
+            # An agent still signed in (a quit nobody was asked about): 签出 first, before a call is hung up (bounded).
+            self.state_area.sign_out_on_exit()
         if "health" in built:
             self.health.shutdown()
             join_executor(self.health.executor, 5.0, what="health")
@@ -968,9 +1036,18 @@ class Application(QObject):
         self._on_signed_in(request, signed)
         if self.args.exit_after_sign_in:
             self._signed_in_event = {"event": "signed-in", "user": signed.user, "hub": signed.hub_url}
+            # What to wait for before quitting: the phone's registration, the hub's state of the started shift.
+            self._exit_waits = {"sign-in"}
+            if self.args.start_shift and self._shift_state is None:
+                self._exit_waits.add("shift")
+            elif self._shift_state is not None:
+                self._signed_in_event["state"] = self._shift_state
             if self.sip_engine is None:
-                self._exit_signed_in()
+                self._later(30_000, self._on_auto_registration_timeout)  # bounds the wait for the shift
+                self._exit_wait_done("sign-in")
             else:  # the phone too: wait for the registrar's answer (bounded)
+                self._exit_waits.add("phone")
+                self._exit_wait_done("sign-in")
                 self.phone_bridge.registration_changed.connect(self._on_auto_registration_changed)
                 self._later(30_000, self._on_auto_registration_timeout)
         elif self.args.screenshot:
@@ -984,16 +1061,20 @@ class Application(QObject):
             return
         if event.state is RegState.REGISTERED:
             self._signed_in_event["phone"] = "registered"
-            self._exit_signed_in()
+            self._exit_wait_done("phone")
         elif event.state is RegState.FAILED:
             log.error("automatic sign-in: the phone did not register: %s %s", event.code, event.reason)
             self.qapp.exit(4)
 
     @Slot()
     def _on_auto_registration_timeout(self) -> None:
-        if not self._shut_down:
+        if self._shut_down or not self._exit_waits:
+            return
+        if "phone" in self._exit_waits:
             log.error("automatic sign-in: no answer from the phone registrar")
-            self.qapp.exit(4)
+        else:
+            log.error("automatic sign-in: the shift did not start (%s)", ", ".join(sorted(self._exit_waits)))
+        self.qapp.exit(4)
 
     @Slot(object)
     def _on_screen_pop_shown_exit(self, event: object) -> None:
@@ -1010,6 +1091,11 @@ class Application(QObject):
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
             self.qapp.quit()
+
+    def _exit_wait_done(self, what: str) -> None:
+        self._exit_waits.discard(what)
+        if not self._exit_waits and self._signed_in_event:
+            self._exit_signed_in()
 
     def _exit_signed_in(self) -> None:
         print(json.dumps(self._signed_in_event), flush=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from app.demo.health import HealthDemoSettings
 from app.demo.hub import DemoKeyring, HubService, accounts_message
 from app.demo.orchestrator import ROOT, Demo, DemoError, DemoService, VirtualDisplay
-from app.demo.second_agent import SecondAgentService
+from app.demo.second_agent import SecondAgentService, ShiftStartService
 
 
 def services(*, headless: bool, first_call_s: float = 20.0, call_interval_s: float = 60.0) -> list[DemoService]:
@@ -31,6 +31,7 @@ def services(*, headless: bool, first_call_s: float = 20.0, call_interval_s: flo
     result += softphone_services(first_call_s, call_interval_s)
     result.append(HealthDemoSettings())  # issue 8: no VPN or approved headset on a demo machine
     result.append(DemoKeyring(lambda: hub.url))  # the client signs in as agent.li with the keyring's password
+    result.append(ShiftStartService("ready"))  # issue 6: … and starts the shift (签入, 示闲)
     result.append(SecondAgentService(lambda: hub.url, lambda: hub.ca_file))  # someone else on the team board
     return result
 

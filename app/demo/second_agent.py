@@ -106,6 +106,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+class ShiftStartService:
+    """Demo service: the demo's agent (李娜) starts the shift by itself once the client is signed in to the hub —
+    签入, then 示闲 (``--start-shift ready``) — so the state bar shows a working shift and the simulated customer's
+    calls ring (a signed-out agent's queue calls are refused as busy). Nothing to stop."""
+
+    name = "shift start"
+
+    def __init__(self, target: str = "ready") -> None:
+        self.target = target
+
+    def start(self, ctx: DemoContext) -> None:
+        ctx.add_client_args("--start-shift", self.target)
+        ctx.say(f"the client starts the shift itself: 签入, then {'示闲' if self.target == 'ready' else '示忙'}")
+
+    def stop(self) -> None:
+        pass
+
+
 class SecondAgentService:
     """Demo service: runs :func:`main` as a process against the demo's hub (``hub_url()`` once the hub is up)."""
 

@@ -137,6 +137,10 @@ class StateController:
     def add_view_listener(self, callback: Callable[[StateView], None]) -> None:
         self._view_listeners.append(callback)
 
+    def remove_view_listener(self, callback: Callable[[StateView], None]) -> None:
+        if callback in self._view_listeners:
+            self._view_listeners.remove(callback)
+
     def add_notice_listener(self, callback: Callable[[Notice], None]) -> None:
         self._notice_listeners.append(callback)
 
@@ -173,6 +177,11 @@ class StateController:
     def request(self, event: AgentEvent, reason: str | None = None) -> RefusalKind | None:
         """The agent asks for a change. Returns why it is refused locally, or ``None`` when it was queued."""
         return self._enqueue(Change(event, reason), StateCause.AGENT, quiet=False)
+
+    def end_wrap_up(self) -> RefusalKind | None:
+        """The agent ends wrap-up early (结束话后整理): to the pending next state chosen during the call (by the
+        agent or by a supervisor, whose command then takes effect), else ready."""
+        return self.request(AgentEvent.WRAP_UP_END)
 
     def call_event(self, event: AgentEvent, call_id: str) -> RefusalKind | None:
         """The softphone reports an ACD call event (offered, answered, not answered, abandoned, ended)."""

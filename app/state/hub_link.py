@@ -26,6 +26,7 @@ from app.protocol import (
     HealthReport,
     ProtocolError,
     StateChangeRequest,
+    SupervisorCommandRecord,
     TeamMetrics,
     TeamPolicy,
     from_wire,
@@ -140,6 +141,27 @@ class HubStateLink:
             _parsed(TeamMetrics, on_done),
             lambda exc: on_done(refusal_of(exc)[0]),
             params={"since": since.isoformat(), "until": until.isoformat()},
+        )
+
+    def fetch_commands(
+        self, team_id: int, on_done: Callable[[list[SupervisorCommandRecord] | RefusalKind], None]
+    ) -> None:
+        def done(raw: Any) -> None:
+            try:
+                records = [from_wire(SupervisorCommandRecord, item) for item in raw or []]
+            except ProtocolError as exc:
+                log.warning("malformed command audit from the hub: %s", exc)
+                on_done(RefusalKind.HUB_ERROR)
+                return
+            on_done(records)
+
+        self._call(
+            "GET",
+            f"/teams/{team_id}/commands",
+            None,
+            done,
+            lambda exc: on_done(refusal_of(exc)[0]),
+            params={"limit": 200},
         )
 
     # -- snapshots --------------------------------------------------------------------------------------------------------

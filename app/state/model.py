@@ -85,6 +85,7 @@ class AgentEvent(enum.Enum):
     CALL_ENDED = "call_ended"
     WRAP_UP_EXTEND = "wrap_up_extend"
     WRAP_UP_EXPIRED = "wrap_up_expired"
+    WRAP_UP_END = "wrap_up_end"  # 结束话后整理: the agent ends wrap-up early, to the pending next state (else ready)
     FORCE_READY = "force_ready"  # supervisor
     FORCE_NOT_READY = "force_not_ready"  # supervisor
     FORCE_SIGN_OUT = "force_sign_out"  # supervisor
@@ -175,6 +176,7 @@ TRANSITIONS: Final[Mapping[tuple[AgentState, AgentEvent], Rule]] = {
     (S.WRAP_UP, E.SIGN_OUT): Rule(_M, S.SIGNED_OUT),  # early exit
     (S.WRAP_UP, E.WRAP_UP_EXTEND): Rule(_S),
     (S.WRAP_UP, E.WRAP_UP_EXPIRED): Rule(_N),
+    (S.WRAP_UP, E.WRAP_UP_END): Rule(_N),  # early exit to the next state (refused when the policy locks wrap-up)
     (S.WRAP_UP, E.FORCE_READY): Rule(_M, S.READY),  # a supervisor may end any wrap-up
     (S.WRAP_UP, E.FORCE_NOT_READY): Rule(_M, S.NOT_READY),
     (S.WRAP_UP, E.FORCE_SIGN_OUT): Rule(_M, S.SIGNED_OUT),
@@ -195,6 +197,7 @@ PERMITTED_CAUSES: Final[Mapping[AgentEvent, frozenset[StateCause]]] = {
     **{event: frozenset({StateCause.CALL}) for event in _CALL_EVENTS},
     E.WRAP_UP_EXTEND: frozenset({StateCause.AGENT}),
     E.WRAP_UP_EXPIRED: frozenset({StateCause.AGENT, StateCause.SYSTEM}),
+    E.WRAP_UP_END: frozenset({StateCause.AGENT}),
     **{event: frozenset({StateCause.SUPERVISOR}) for event in _FORCE_EVENTS},
     E.SESSION_LOST: frozenset({StateCause.SYSTEM}),
 }
@@ -245,6 +248,8 @@ class TransitionRefusedError(Exception):
 def rule_for(state: AgentState, event: AgentEvent, policy: WrapUpPolicy) -> Rule | None:
     """The rule that applies, the wrap-up policy taken into account (a locked early exit becomes a deferral)."""
     rule = TRANSITIONS.get((state, event))
+    if event is E.WRAP_UP_END and not can_end_wrap_up_early(policy):
+        return None
     if rule is not None and state is S.WRAP_UP and event in EARLY_EXIT_EVENTS and not can_end_wrap_up_early(policy):
         return Rule(_D, rule.target)
     return rule
@@ -407,7 +412,7 @@ def to_request(status: AgentStatus, change: Change, team: TeamPolicy) -> StateCh
             reason=status.pending_reason,
             call_id=change.call_id or status.call_id,
             # A wrap-up expiry must not undo what a supervisor did meanwhile; an abandoned call happened regardless.
-            expected_version=version if event is E.WRAP_UP_EXPIRED else None,
+            expected_version=version if event in (E.WRAP_UP_EXPIRED, E.WRAP_UP_END) else None,
         )
     assert rule.target is not None
     if event is E.CALL_ENDED and team.wrap_up.mode is WrapUpMode.OPTIONAL and status.pending_state is not None:

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from app.protocol import AgentStatus, Broadcast, BroadcastRequest, ForceStateCommand, StateChangeRequest, TeamMetrics
+from app.protocol import (
+    AgentStatus,
+    Broadcast,
+    BroadcastRequest,
+    ForceStateCommand,
+    StateChangeRequest,
+    SupervisorCommandRecord,
+    TeamMetrics,
+)
 from app.state.model import RefusalKind
 
 
@@ -62,6 +70,11 @@ class SupervisorChannel(Protocol):
     def fetch_metrics(
         self, team_id: int, since: datetime, until: datetime, on_done: Callable[[TeamMetrics | RefusalKind], None]
     ) -> None: ...
+
+    def fetch_commands(
+        self, team_id: int, on_done: Callable[[list[SupervisorCommandRecord] | RefusalKind], None]
+    ) -> None:
+        """The hub's audit of force commands on the team's agents, newest first."""
 
 
 class CallEnd(enum.Enum):

@@ -25,6 +25,7 @@ from app.protocol import (
     HealthReport,
     HealthVerdict,
     StateCause,
+    SupervisorCommandRecord,
     TeamMetrics,
     TeamPolicy,
 )
@@ -64,6 +65,7 @@ class BoardNoticeKind(enum.Enum):
     BROADCAST_SENT = "broadcast_sent"
     BROADCAST_FAILED = "broadcast_failed"
     METRICS_FAILED = "metrics_failed"
+    AUDIT_FAILED = "audit_failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ class BoardNotice:
 class SupervisorBoard:
     """The board's data and commands. Listeners: ``rows_reset()``, ``row_changed(agent_id)``, ``row_inserting(position)``
     then ``row_added(agent_id)``,
-    ``notice(BoardNotice)``, ``metrics(TeamMetrics)``."""
+    ``notice(BoardNotice)``, ``metrics(TeamMetrics)``, ``audit(list[SupervisorCommandRecord])``."""
 
     def __init__(
         self,
@@ -98,6 +100,7 @@ class SupervisorBoard:
         self.on_row_added: list[Callable[[int], None]] = []
         self.on_notice: list[Callable[[BoardNotice], None]] = []
         self.on_metrics: list[Callable[[TeamMetrics], None]] = []
+        self.on_audit: list[Callable[[list[SupervisorCommandRecord]], None]] = []
         self.broadcasts: list[Broadcast] = []
 
     # -- reading ---------------------------------------------------------------------------------------------
@@ -249,3 +252,17 @@ class SupervisorBoard:
                     notice_cb(BoardNotice(BoardNoticeKind.METRICS_FAILED, refusal=result))
 
         self._channel.fetch_metrics(self._team.team_id, since, until, done)
+
+    def refresh_audit(self) -> None:
+        """Fetch the hub's audit of force commands on the team (who forced what, when, the state it met, and what
+        became of it: applied at once, pending until the call ends, applied after the call, superseded)."""
+
+        def done(result: list[SupervisorCommandRecord] | RefusalKind) -> None:
+            if isinstance(result, list):
+                for cb in list(self.on_audit):
+                    cb(result)
+            else:
+                for notice_cb in list(self.on_notice):
+                    notice_cb(BoardNotice(BoardNoticeKind.AUDIT_FAILED, refusal=result))
+
+        self._channel.fetch_commands(self._team.team_id, done)

@@ -184,7 +184,7 @@ class SyncEngine:
         return task
 
     def _submit(self, coro: Coroutine[Any, Any, _T]) -> concurrent.futures.Future[_T]:
-        if self._stopped:
+        if self._stopped or not self._thread.is_alive():  # stopped, or never started: the loop would never run it
             # A late timer or signal after stop() (the application is quitting): fail the request like an unreachable
             # hub instead of raising "Event loop is closed" in the caller's (GUI) thread.
             coro.close()
@@ -1224,30 +1224,41 @@ class SyncEngine:
         if phone is None or cache is None:
             self._emit(ScreenPop(call_id, raw_number, phone, started_at, None, DataSource.CACHE))
             return
-        tickets = cache.tickets_for_phone(phone)
-        tickets.sort(key=lambda t: t.updated_at, reverse=True)
-        name = tickets[0].customer_name if tickets else None
-        cached = proto.CustomerTickets(
-            phone=phone,
-            customer_name=name,
-            open_tickets=[t for t in tickets if t.status in proto.OPEN_TICKET_STATUSES],
-            recent_tickets=[t for t in tickets if t.status not in proto.OPEN_TICKET_STATUSES][:10],
-        )
-        self._emit(ScreenPop(call_id, raw_number, phone, started_at, cached, DataSource.CACHE))
-        if self._state is not ConnectionState.ONLINE:
+        lookup: asyncio.Task[Any] | None = None
+        if self._state is ConnectionState.ONLINE:
+            # Ask the hub first and read the cache while the request is on its way (a worker thread makes it).
+            lookup = asyncio.ensure_future(
+                asyncio.wait_for(
+                    self._call("GET", api.CUSTOMER_LOOKUP, params={"phone": phone}, timeout=5.0),
+                    self.config.screen_pop_timeout_s + 5.0,
+                )
+            )
+            await asyncio.sleep(0)  # let the request start
+        try:
+            tickets = cache.tickets_for_phone(phone)
+            tickets.sort(key=lambda t: t.updated_at, reverse=True)
+            name = tickets[0].customer_name if tickets else None
+            cached = proto.CustomerTickets(
+                phone=phone,
+                customer_name=name,
+                open_tickets=[t for t in tickets if t.status in proto.OPEN_TICKET_STATUSES],
+                recent_tickets=[t for t in tickets if t.status not in proto.OPEN_TICKET_STATUSES][:10],
+            )
+            self._emit(ScreenPop(call_id, raw_number, phone, started_at, cached, DataSource.CACHE))
+        except BaseException:
+            if lookup is not None:
+                lookup.cancel()
+            raise
+        if lookup is None:
             return
         try:
-            data = await asyncio.wait_for(
-                self._call("GET", api.CUSTOMER_LOOKUP, params={"phone": phone}, timeout=5.0),
-                self.config.screen_pop_timeout_s + 5.0,
-            )
-            result = _parse(proto.CustomerTickets, data, "customer lookup")
+            result = _parse(proto.CustomerTickets, await lookup, "customer lookup")
         except (SyncError, TimeoutError) as exc:
             log.info("screen pop: hub lookup failed (%s); the cached answer stands", exc)
             return
+        self._emit(ScreenPop(call_id, raw_number, phone, started_at, result, DataSource.HUB))  # on screen first
         if self._cache is not None:
             self._cache.upsert_tickets([*result.open_tickets, *result.recent_tickets])
-        self._emit(ScreenPop(call_id, raw_number, phone, started_at, result, DataSource.HUB))
 
     # ============================================================================================ knowledge
     def search_kb(self, query: str, limit: int = 20) -> concurrent.futures.Future[proto.KbSearchResult]:

@@ -1,5 +1,37 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
+<context>
+    <name>QuitGuard</name>
+    <message>
+        <source>You are on a call. End the call before quitting AgentDesk, so the customer is not cut off.</source>
+        <translation>You are on a call. End the call before quitting AgentDesk, so the customer is not cut off.</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot reach the hub, so it cannot sign you out now. The hub signs you out by itself after you have been offline for a while. Quit anyway?</source>
+        <translation>AgentDesk cannot reach the hub, so it cannot sign you out now. The hub signs you out by itself after you have been offline for a while. Quit anyway?</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>You are signed in. Sign out and quit AgentDesk? You will receive no more queue calls.</source>
+        <translation>You are signed in. Sign out and quit AgentDesk? You will receive no more queue calls.</translation>
+    </message>
+    <message>
+        <source>Sign out and quit</source>
+        <translation>Sign out and quit</translation>
+    </message>
+    <message>
+        <source>Quit AgentDesk</source>
+        <translation>Quit AgentDesk</translation>
+    </message>
+    <message>
+        <source>Signing out…</source>
+        <translation>Signing out…</translation>
+    </message>
+</context>
 <context>
     <name>StateArea</name>
     <message>
@@ -11,7 +43,7 @@
     <name>StateBar</name>
     <message>
         <source>Time in this state</source>
-        <extracomment>Hotkeys (window-wide). Alt+digit stays clear of the phone panel's Ctrl shortcuts and of F-keys the OS takes.</extracomment>
+        <extracomment>Hotkeys (window-wide). Alt+digit stays clear of the phone panel&apos;s Ctrl shortcuts and of F-keys the OS takes.</extracomment>
         <translation>Time in this state</translation>
     </message>
     <message>

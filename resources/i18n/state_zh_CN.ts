@@ -1,5 +1,37 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>QuitGuard</name>
+    <message>
+        <source>You are on a call. End the call before quitting AgentDesk, so the customer is not cut off.</source>
+        <translation>您正在通话中。请先结束通话再退出 AgentDesk，以免中断客户来电。</translation>
+    </message>
+    <message>
+        <source>AgentDesk cannot reach the hub, so it cannot sign you out now. The hub signs you out by itself after you have been offline for a while. Quit anyway?</source>
+        <translation>AgentDesk 无法连接服务器，现在无法为您签出。离线一段时间后，服务器会自动为您签出。仍要退出吗？</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>You are signed in. Sign out and quit AgentDesk? You will receive no more queue calls.</source>
+        <translation>您当前已签入。要签出并退出 AgentDesk 吗？签出后将不再接到队列来电。</translation>
+    </message>
+    <message>
+        <source>Sign out and quit</source>
+        <translation>签出并退出</translation>
+    </message>
+    <message>
+        <source>Quit AgentDesk</source>
+        <translation>退出 AgentDesk</translation>
+    </message>
+    <message>
+        <source>Signing out…</source>
+        <translation>正在签出…</translation>
+    </message>
+</context>
 <context>
     <name>StateArea</name>
     <message>
@@ -11,7 +43,7 @@
     <name>StateBar</name>
     <message>
         <source>Time in this state</source>
-        <extracomment>Hotkeys (window-wide). Alt+digit stays clear of the phone panel's Ctrl shortcuts and of F-keys the OS takes.</extracomment>
+        <extracomment>Hotkeys (window-wide). Alt+digit stays clear of the phone panel&apos;s Ctrl shortcuts and of F-keys the OS takes.</extracomment>
         <translation>当前状态持续时间</translation>
     </message>
     <message>

@@ -1,5 +1,61 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
+<context>
+    <name>CommandAuditModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Command</translation>
+    </message>
+    <message>
+        <source>Agent was</source>
+        <translation>Agent was</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Note: %1</translation>
+    </message>
+    <message>
+        <source>Waiting for the call to end</source>
+        <translation>Waiting for the call to end</translation>
+    </message>
+    <message>
+        <source>Applied after the call at %1</source>
+        <translation>Applied after the call at %1</translation>
+    </message>
+    <message>
+        <source>Applied at once</source>
+        <translation>Applied at once</translation>
+    </message>
+    <message>
+        <source>the hub</source>
+        <translation>the hub</translation>
+    </message>
+    <message>
+        <source>Replaced at %1 by %2</source>
+        <translation>Replaced at %1 by %2</translation>
+    </message>
+    <message>
+        <source>the agent</source>
+        <translation>the agent</translation>
+    </message>
+</context>
 <context>
     <name>MetricsChart</name>
     <message>
@@ -82,8 +138,8 @@
         <translation> min</translation>
     </message>
     <message>
-        <source>The message disappears from the agents' screens after this time</source>
-        <translation>The message disappears from the agents' screens after this time</translation>
+        <source>The message disappears from the agents&apos; screens after this time</source>
+        <translation>The message disappears from the agents&apos; screens after this time</translation>
     </message>
     <message>
         <source>Broadcast</source>
@@ -116,6 +172,10 @@
     <message>
         <source>Shift metrics</source>
         <translation>Shift metrics</translation>
+    </message>
+    <message>
+        <source>Command log</source>
+        <translation>Command log</translation>
     </message>
     <message>
         <source>Supervisor (no reason)</source>
@@ -158,6 +218,10 @@
         <translation>The message was not sent: %1</translation>
     </message>
     <message>
+        <source>Could not load the command log: %1</source>
+        <translation>Could not load the command log: %1</translation>
+    </message>
+    <message>
         <source>Could not load the metrics: %1</source>
         <translation>Could not load the metrics: %1</translation>
     </message>
@@ -198,8 +262,8 @@
         <translation>Last change by %1</translation>
     </message>
     <message>
-        <source>Offline: no heartbeat from this agent's computer</source>
-        <translation>Offline: no heartbeat from this agent's computer</translation>
+        <source>Offline: no heartbeat from this agent&apos;s computer</source>
+        <translation>Offline: no heartbeat from this agent&apos;s computer</translation>
     </message>
     <message>
         <source>%1 (offline)</source>

@@ -1,5 +1,61 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>CommandAuditModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>班长</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Agent was</source>
+        <translation>当时状态</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <source>Waiting for the call to end</source>
+        <translation>等待通话结束</translation>
+    </message>
+    <message>
+        <source>Applied after the call at %1</source>
+        <translation>通话结束后于 %1 生效</translation>
+    </message>
+    <message>
+        <source>Applied at once</source>
+        <translation>立即生效</translation>
+    </message>
+    <message>
+        <source>the hub</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Replaced at %1 by %2</source>
+        <translation>%1 被%2取代</translation>
+    </message>
+    <message>
+        <source>the agent</source>
+        <translation>坐席本人</translation>
+    </message>
+</context>
 <context>
     <name>MetricsChart</name>
     <message>
@@ -82,7 +138,7 @@
         <translation> 分钟</translation>
     </message>
     <message>
-        <source>The message disappears from the agents' screens after this time</source>
+        <source>The message disappears from the agents&apos; screens after this time</source>
         <translation>超过该时间后，通知将从坐席屏幕上消失</translation>
     </message>
     <message>
@@ -116,6 +172,10 @@
     <message>
         <source>Shift metrics</source>
         <translation>班次指标</translation>
+    </message>
+    <message>
+        <source>Command log</source>
+        <translation>操作记录</translation>
     </message>
     <message>
         <source>Supervisor (no reason)</source>
@@ -158,6 +218,10 @@
         <translation>通知未发送：%1</translation>
     </message>
     <message>
+        <source>Could not load the command log: %1</source>
+        <translation>无法加载操作记录：%1</translation>
+    </message>
+    <message>
         <source>Could not load the metrics: %1</source>
         <translation>无法加载指标：%1</translation>
     </message>
@@ -198,7 +262,7 @@
         <translation>最近由 %1 修改</translation>
     </message>
     <message>
-        <source>Offline: no heartbeat from this agent's computer</source>
+        <source>Offline: no heartbeat from this agent&apos;s computer</source>
         <translation>离线：未收到该坐席电脑的心跳</translation>
     </message>
     <message>

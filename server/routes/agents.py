@@ -23,6 +23,7 @@ from app.protocol import (
     Role,
     StateChangeRequest,
     StateHistoryEntry,
+    SupervisorCommandRecord,
     TeamMetrics,
     TeamPolicy,
     from_wire,
@@ -102,7 +103,9 @@ def build_router(ctx: HubContext) -> APIRouter:
     def force(agent_id: IdPath, body: ForceStateCommand, me: Me, db: DB) -> JSONResponse:
         if body.reason is not None and len(body.reason) > 64:
             raise field_error("reason", "too_long", "at most 64 characters")
-        status = ctx.states.force(db, me, agent_id, body.state, body.reason)
+        if len(body.note) > 200:
+            raise field_error("note", "too_long", "at most 200 characters")
+        status = ctx.states.force(db, me, agent_id, body.state, body.reason, body.note)
         db.commit()
         return wire(status)
 
@@ -160,6 +163,37 @@ def build_router(ctx: HubContext) -> APIRouter:
                 for r in rows
             ]
         )
+
+    # -- supervisor command audit ----------------------------------------------------------------------------
+    @router.get("/teams/{team_id}/commands", response_model=list[SupervisorCommandRecord], responses=_ERRORS)
+    def team_commands(
+        team_id: IdPath,
+        me: Me,
+        db: DB,
+        since: datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    ) -> JSONResponse:
+        """Every force command on the team's agents, newest first (supervisors of the team, admins)."""
+        require_team_access(me, team_id)
+        return wire(ctx.states.commands(db, team_id=team_id, since=_aware(since) if since else None, limit=limit))
+
+    @router.get("/agents/{agent_id}/commands", response_model=list[SupervisorCommandRecord], responses=_ERRORS)
+    def agent_commands(
+        agent_id: IdPath,
+        me: Me,
+        db: DB,
+        since: datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    ) -> JSONResponse:
+        """The force commands about one agent (the agent, the team's supervisors, admins)."""
+        agent = db.get(User, agent_id)
+        if agent is None:
+            raise not_found("agent")
+        if agent_id != me.user_id:
+            if agent.team_id is None:
+                raise forbidden("not your team")
+            require_team_access(me, agent.team_id)
+        return wire(ctx.states.commands(db, agent_id=agent_id, since=_aware(since) if since else None, limit=limit))
 
     # -- team policy -------------------------------------------------------------------------------------
     @router.get("/teams/{team_id}/policy", response_model=TeamPolicy, responses=_ERRORS)

@@ -7,20 +7,26 @@ behind ``CallAudio`` without touching the call code.
 Threads (none of them ever waits for another on the audio path):
 
 - **pjmedia clock thread** (a pjlib thread, 50 Hz while a call is connected): ``read_mic_frame`` /
-  ``write_speaker_frame`` — one ``deque`` pop/push each.
+  ``write_speaker_frame`` — one or two ``deque`` pops / one push each.
 - **PortAudio input / output threads** (one per stream, created by PortAudio's ALSA, WASAPI or Core Audio host
   API): ``_on_input`` / ``_on_output`` — one ``deque`` push/pop, a ``bytes`` copy and a few counters. They never
   touch pjsua2 objects, so they need no ``libRegisterThread``.
+- **libpulse threads** (Linux: one ``threaded-ml`` per stream, inside ALSA's pulse plugin): never call Python.
 - **audio-control thread** (ours): every open, close, device switch and hot-plug re-selection runs here, one
   at a time, so the GUI thread never waits for PortAudio (opening a PulseAudio stream can take 10–300 ms) and no
   lock is needed between control operations. Public control methods queue work and return a ``Future``.
 - **audio-hotplug thread** (the backend's watcher): only queues a ``refresh`` on the control thread.
 
+The first three kinds run at real-time priority where the OS allows it (``sip/audio/realtime.py``), and the GIL
+switch interval is 1 ms while the talk streams are open: a loaded machine or a busy GUI thread otherwise delays
+them by 100 ms and more (measured; see docs/audio.md).
+
 ``on_event`` is called on the control thread; ``app/`` marshals it to the GUI (queued signal).
 
-Latency and floors (measured with ``bench/audio_bridge.py`` through PulseAudio, see ``docs/audio.md``): a 20 ms
-frame per callback, ``OUTPUT_LATENCY`` asked of PortAudio, a speaker queue that re-buffers to 1 frame after an
-underrun, and a microphone queue of 1 frame; stale microphone audio is trimmed when a call is answered.
+Latency and floors (measured with ``bench/audio_bridge.py`` through PulseAudio, see ``docs/audio.md``): 10 ms
+PortAudio blocks, a 20 ms output and input buffer asked of PortAudio, a speaker queue floor of one 20 ms frame and
+a microphone queue of 10 ms blocks of which pjmedia takes the newest two; each floor rises by one step after an
+underrun (``FrameQueue``); stale microphone audio is trimmed when a call is answered.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import collections
 import concurrent.futures
 import logging
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -57,14 +64,26 @@ from sip.audio.model import (
     DevicesChanged,
     Role,
 )
+from sip.audio.realtime import ThreadPromoter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# PortAudio's 'low' latency on ALSA's pulse pcm is 40 ms; below that the pulse plugin cannot keep up. These are
-# the values the benchmark and the busy-GUI test settled on (docs/audio.md, "Latency").
-OUTPUT_LATENCY = 0.04
+# Chosen with bench/audio_bridge.py on this 2-core machine under load (docs/audio.md, "Latency"): asking PortAudio
+# for 20 ms of output buffer gives 25–28 ms of measured device delay through PulseAudio, 40 ms gave 52 ms; 10 ms
+# is below what ALSA's pulse plugin can do (the delay went *up*, 29 ms, with xruns). The input's device delay
+# (5–15 ms) does not change below 20 ms. These only hold with the audio threads at real-time priority
+# (sip/audio/realtime.py): at normal priority a loaded machine starved 20 ms buffers into 100 ms+ silences.
+OUTPUT_LATENCY = 0.02
 INPUT_LATENCY = 0.02
+#: When the output device underruns anyway (``XRUN_LIMIT`` device xruns on one stream after its warm-up: the
+#: callback came too late, e.g. a GUI thread holding the GIL in a long C call on a loaded machine), the output
+#: stream is reopened with ``XRUN_STEP`` more buffer, up to ``MAX_OUTPUT_LATENCY``. Each device xrun through ALSA's
+#: pulse plugin costs a restart of the stream, measured at ~70 ms of silence and lost time; a 10-minute call with a
+#: busy GUI thread at load average 15 had 1,616 of them at a fixed 20 ms. One reopen costs one short gap, once.
+XRUN_LIMIT = 3
+XRUN_STEP = 0.02
+MAX_OUTPUT_LATENCY = 0.1
 #: PortAudio's ALSA host API needs at least two periods of buffer: with one 20 ms frame per callback the device
 #: latency cannot go below 40 ms; with two 10 ms blocks per frame it is 20 ms.
 BLOCKS_PER_FRAME = 2
@@ -73,6 +92,12 @@ SPEAKER_TARGET = 1
 MIC_TARGET = 1
 #: Output callbacks are ignored for xrun counting while a stream starts (PulseAudio primes its buffer).
 WARMUP_S = 1.0
+#: Python's GIL switch interval while the talk streams are open (s). Every audio callback needs the GIL; when
+#: another thread (the GUI's) holds it, a waiting thread asks for it only after the switch interval (5 ms by
+#: default), and with a busy GUI thread that wait came on top of every one of the 150 callbacks a second. Measured
+#: at load average 10 with a busy GUI thread: 100–350 ms gaps at 5 ms, none longer than one frame at 1 ms. The
+#: previous value is restored when the call audio closes.
+GIL_SWITCH_INTERVAL = 0.001
 
 
 class _Stream:
@@ -137,20 +162,33 @@ class AudioEngine:
         speaker_target: int = SPEAKER_TARGET,
         mic_target: int = MIC_TARGET,
         blocks_per_frame: int = BLOCKS_PER_FRAME,
+        realtime: bool = True,
+        switch_interval: float | None = GIL_SWITCH_INTERVAL,
     ) -> None:
         self.backend = backend
         self._settings = settings or AudioSettings()
         self._on_event = on_event
         self.output_latency = output_latency
+        self._out_xruns = 0  # device xruns on the current output stream (after its warm-up)
+        self._growing = False  # a reopen with more output buffer is queued
         self.input_latency = input_latency
         if blocks_per_frame not in (1, 2):
             raise ValueError("blocks_per_frame must be 1 or 2")
         self._blocks = blocks_per_frame
         self._block_bytes = FRAME_BYTES // blocks_per_frame
-        self._pending_in = b""  # first half of a microphone frame (two 10 ms blocks per frame)
-        self._pending_out = b""  # second half of a speaker frame
+        self._pending_out: memoryview | None = None  # second half of a speaker frame
+        #: Real-time priority for the audio threads (see ``sip/audio/realtime.py``); off for fake backends.
+        self._rt = ThreadPromoter(realtime, defer=self._defer_realtime)
+        self._switch_interval = switch_interval
+        self._saved_switch_interval: float | None = None
         self._speaker_q = FrameQueue(target=speaker_target, capacity=speaker_target + 6)
-        self._mic_q = FrameQueue(target=mic_target, capacity=mic_target + 6)
+        # The microphone queue holds PortAudio's blocks; pjmedia takes ``blocks_per_frame`` of them per tick.
+        self._mic_q = FrameQueue(
+            target=mic_target * blocks_per_frame,
+            capacity=(mic_target + 6) * blocks_per_frame,
+            headroom=blocks_per_frame,
+            per_pop=blocks_per_frame,
+        )
         self._inventory = DeviceInventory()
         self._selected: dict[Role, AudioDevice | None] = dict.fromkeys(Role)
         self._input: _Stream | None = None
@@ -164,6 +202,9 @@ class AudioEngine:
         self._max_in_gap = 0.0
         self._out_flags = 0
         self._in_flags = 0
+        # Device-side latency as PortAudio reports it per callback (s): sum and count, for the benchmark.
+        self._in_dev = [0.0, 0]
+        self._out_dev = [0.0, 0]
         self._cue: collections.deque[bytes] = collections.deque()
         self._ring: _Playback | None = None
         self._meter: _Stream | None = None
@@ -435,11 +476,19 @@ class AudioEngine:
         stats.max_input_gap = self._max_in_gap
         stats.output_latency = self._output.stream.latency if self._output else 0.0
         stats.input_latency = self._input.stream.latency if self._input else 0.0
+        in_sum, in_n = self._in_dev
+        out_sum, out_n = self._out_dev
+        stats.input_device_delay = in_sum / in_n if in_n else 0.0
+        stats.output_device_delay = out_sum / out_n if out_n else 0.0
+        stats.realtime_threads = dict(self._rt.promoted)
+        stats.capture.cushion_ms = (self._mic_q.floor - self._blocks) * FRAME_MS / self._blocks
+        stats.playback.cushion_ms = (self._speaker_q.floor - 1) * FRAME_MS
+        stats.blocks_per_frame = self._blocks
         return stats
 
-    def queue_depths(self) -> tuple[int, int]:
-        """(microphone, speaker) frames queued right now."""
-        return len(self._mic_q), len(self._speaker_q)
+    def queue_depths(self) -> tuple[float, float]:
+        """(microphone, speaker) 20 ms frames queued right now (the microphone's in halves with 10 ms blocks)."""
+        return len(self._mic_q) / self._blocks, float(len(self._speaker_q))
 
     def reset_stats(self) -> None:
         """Zero the counters (e.g. after call set-up, to measure only the call)."""
@@ -447,6 +496,8 @@ class AudioEngine:
         self._speaker_q.stats.__init__()  # type: ignore[misc]
         self._max_out_gap = self._max_in_gap = 0.0
         self._out_flags = self._in_flags = 0
+        self._in_dev = [0.0, 0]
+        self._out_dev = [0.0, 0]
 
     # ------------------------------------------------------------------ data path: pjmedia clock thread
     def read_mic_frame(self) -> bytes:
@@ -459,13 +510,22 @@ class AudioEngine:
         if self._output is not None and len(frame) == FRAME_BYTES:
             self._speaker_q.push(frame)
 
+    def adopt_audio_thread(self, role: str) -> None:
+        """Called first thing by every audio callback (ours and pjmedia's clock thread through the port): the
+        first call on a new thread raises it to real-time priority; later calls cost a set lookup."""
+        self._rt.adopt(role)
+
     def play_cue(self, pcm: bytes) -> None:
         """Mix a short cue (16 kHz mono int16, e.g. the call-waiting tone) into the talk output."""
         for i in range(0, len(pcm) - FRAME_BYTES + 1, FRAME_BYTES):
             self._cue.append(pcm[i : i + FRAME_BYTES])
 
     # ------------------------------------------------------------------ data path: PortAudio threads
-    def _on_input(self, indata: Any, _frames: int, _time_info: Any, status: Any) -> None:
+    # Per callback: one ``bytes`` copy of the block in (the queue keeps immutable frames, so the consumer never
+    # sees a buffer being rewritten), one slice assignment out, a few float operations for the statistics. The
+    # silence frame and the block size are preallocated; no lock, no logging, no numpy unless a cue is mixed.
+    def _on_input(self, indata: Any, _frames: int, time_info: Any, status: Any) -> None:
+        self._rt.adopt("portaudio-input")
         now = time.monotonic()
         last, self._last_in_cb = self._last_in_cb, now
         stream = self._input
@@ -474,16 +534,16 @@ class AudioEngine:
                 self._max_in_gap = now - last
             if status:
                 self._in_flags += 1
+            if time_info is not None:
+                dev = self._in_dev
+                dev[0] += time_info.currentTime - time_info.inputBufferAdcTime
+                dev[1] += 1
         block = bytes(indata)
-        if self._blocks == 2:
-            if not self._pending_in:
-                self._pending_in = block
-                return
-            block, self._pending_in = self._pending_in + block, b""
         self._last_mic = block
         self._mic_q.push(block)
 
-    def _on_output(self, outdata: Any, _frames: int, _time_info: Any, status: Any) -> None:
+    def _on_output(self, outdata: Any, _frames: int, time_info: Any, status: Any) -> None:
+        self._rt.adopt("portaudio-output")
         now = time.monotonic()
         last, self._last_out_cb = self._last_out_cb, now
         stream = self._output
@@ -492,8 +552,17 @@ class AudioEngine:
                 self._max_out_gap = now - last
             if status:
                 self._out_flags += 1
-        if self._pending_out:
-            outdata[:], self._pending_out = self._pending_out, b""
+                self._out_xruns += 1
+                if self._out_xruns >= XRUN_LIMIT and not self._growing and not self._closed:
+                    self._growing = True
+                    self._submit(self._grow_output_buffer)
+            if time_info is not None:
+                dev = self._out_dev
+                dev[0] += time_info.outputBufferDacTime - time_info.currentTime
+                dev[1] += 1
+        if self._pending_out is not None:
+            outdata[:] = self._pending_out
+            self._pending_out = None
             return
         frame = self._speaker_q.pop()
         if self._cue:
@@ -501,9 +570,35 @@ class AudioEngine:
         if frame is None:
             frame = SILENCE
         if self._blocks == 2:
-            outdata[:], self._pending_out = frame[: self._block_bytes], frame[self._block_bytes :]
+            view = memoryview(frame)
+            outdata[:] = view[: self._block_bytes]
+            self._pending_out = view[self._block_bytes :]
         else:
             outdata[:] = frame
+
+    def _grow_output_buffer(self) -> None:
+        """Control thread: reopen the talk output with ``XRUN_STEP`` more buffer (see ``XRUN_LIMIT``)."""
+        try:
+            if self._output is None or self.output_latency >= MAX_OUTPUT_LATENCY:
+                return
+            self.output_latency = min(MAX_OUTPUT_LATENCY, round(self.output_latency + XRUN_STEP, 3))
+            log.warning(
+                "output device underran %d times: reopening with %.0f ms of buffer",
+                self._out_xruns,
+                self.output_latency * 1000,
+            )
+            old, self._output = self._output, None
+            _close(old.stream)
+            self._output = self._open_one(Role.SPEAKER)
+            self._rt.promote_helpers()
+        finally:
+            self._out_xruns = 0
+            self._growing = False
+
+    def _defer_realtime(self, native_thread_id: int, role: str) -> None:
+        """From an audio callback whose thread could not promote itself: RealtimeKit, on the control thread."""
+        if not self._closed:
+            self._submit(lambda: self._rt.deferred(native_thread_id, role))
 
     # ------------------------------------------------------------------ control thread internals
     def _do_start(self) -> DeviceInventory:
@@ -596,18 +691,22 @@ class AudioEngine:
     def _open_talk(self, role: Role, device: AudioDevice | None) -> OsStream:
         block = FRAME_SAMPLES // self._blocks
         if role is Role.MICROPHONE:
-            self._pending_in = b""
             return self.backend.open_input(device, self._on_input, self.input_latency, blocksize=block)
-        self._pending_out = b""
+        self._pending_out = None
+        self._out_xruns = 0
         return self.backend.open_output(device, self._on_output, self.output_latency, blocksize=block)
 
     def _open_streams(self) -> None:
+        if self._switch_interval is not None and self._saved_switch_interval is None:
+            self._saved_switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._saved_switch_interval, self._switch_interval))
         if self._output is None:
             self._speaker_q.reset()
             self._output = self._open_one(Role.SPEAKER)
         if self._input is None:
             self._mic_q.reset()
             self._input = self._open_one(Role.MICROPHONE)
+        self._rt.promote_helpers()
 
     def _close_streams(self) -> None:
         for attr in ("_input", "_output"):
@@ -618,6 +717,9 @@ class AudioEngine:
         self._speaker_q.reset()
         self._mic_q.reset()
         self._cue.clear()
+        if self._saved_switch_interval is not None:
+            sys.setswitchinterval(self._saved_switch_interval)
+            self._saved_switch_interval = None
 
     def _switch(self, role: Role) -> None:
         """Move one talk stream to the newly selected device; the call and the other direction carry on."""
@@ -630,6 +732,7 @@ class AudioEngine:
         if old is not None:
             _close(old.stream)
         setattr(self, attr, self._open_one(role))
+        self._rt.promote_helpers()
 
 
 def _close(stream: OsStream) -> None:

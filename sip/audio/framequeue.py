@@ -15,6 +15,15 @@ the queue slowly fills or drains:
   underrun into ``target`` frames of silence; instead the cushion comes back by itself, because a producer that
   was late (pjmedia's clock thread waiting for the GIL) catches up with a burst. At start-up the queue does wait
   for ``target`` frames.
+
+The floor adapts upwards, like a jitter buffer: the two clocks tick at the same rate with a phase offset that
+stays put for minutes. When the producer's tick falls just before the consumer's, a little scheduling jitter
+makes the frame miss its tick: an underrun, then two frames at the next tick, a standing excess, a drift drop,
+and the same again a few seconds later (measured: 4–5 underrun/drop pairs per 20 s at a 1-frame floor). So an
+underrun raises the floor by one item (up to ``target + headroom``) for the rest of the stream: the late frame
+is kept instead of dropped, and the collision cannot recur. Underruns in the first second after start-up (while a
+PulseAudio stream is still settling) do not count for this. ``reset()`` (a new call, a reopened device) starts
+again from ``target``.
 """
 
 from __future__ import annotations
@@ -25,18 +34,32 @@ from sip.audio.model import StreamStats
 
 
 class FrameQueue:
-    """Bounded SPSC queue of fixed-size frames (``bytes``)."""
+    """Bounded SPSC queue of fixed-size items (``bytes``).
 
-    def __init__(self, target: int = 2, capacity: int = 8, drift_window: int = 50) -> None:
-        if not 1 <= target < capacity:
-            raise ValueError("need 1 <= target < capacity")
+    An item is what the producer delivers at a time. ``per_pop`` items make one consumer frame: the microphone
+    queue holds 10 ms blocks and pjmedia takes two per 20 ms tick, so a frame waits for the consumer's tick at
+    most 10 ms instead of 20 (its two blocks are simply the newest two). ``target``, ``headroom``, ``capacity``
+    and the depths are counted in items; ``target`` is the depth wanted at a pop (at least ``per_pop``).
+    """
+
+    def __init__(
+        self, target: int = 2, capacity: int = 8, drift_window: int = 50, headroom: int = 1, per_pop: int = 1
+    ) -> None:
+        if not 1 <= per_pop <= target < capacity:
+            raise ValueError("need 1 <= per_pop <= target < capacity")
+        if not 0 <= headroom < capacity - target:
+            raise ValueError("need 0 <= headroom < capacity - target")
+        self.per_pop = per_pop
         self.target = target
+        self.headroom = headroom
+        self.floor = target  # the floor in force: target, raised by underruns up to target + headroom
         self.capacity = capacity
         self.drift_window = drift_window
         self.stats = StreamStats()
         self._frames: collections.deque[bytes] = collections.deque()
         self._buffering = True  # re-buffering after start or an underrun
         self._pops = 0  # pops in the current window
+        self._settled = False  # a whole window has passed since start-up
         self._window_min = capacity + 1  # smallest depth seen at a pop in the current window
         self._to_drop = 0  # standing excess still to remove
 
@@ -59,24 +82,28 @@ class FrameQueue:
             self.stats.max_depth = depth
 
     def pop(self) -> bytes | None:
-        """Consumer side: a frame, or None (play or send silence) while empty or re-buffering."""
+        """Consumer side: a frame (``per_pop`` items joined), or None (play or send silence) while empty or
+        re-buffering."""
         frames = self._frames
         depth = len(frames)
         if self._buffering:
             if depth < self.target:
                 return None
             self._buffering = False
-        if depth == 0:
+        if depth < self.per_pop:
             self.stats.underruns += 1
+            if self._settled and self.floor < self.target + self.headroom:
+                self.floor += 1
             return None
         if depth < self._window_min:
             self._window_min = depth
         self._pops += 1
         if self._pops >= self.drift_window:
-            self._to_drop = max(0, self._window_min - self.target)
+            self._settled = True
+            self._to_drop = max(0, self._window_min - self.floor)
             self._pops = 0
             self._window_min = self.capacity + 1
-        if self._to_drop and depth > self.target:
+        if self._to_drop and depth > self.floor:
             self._to_drop -= 1
             try:
                 frames.popleft()
@@ -85,7 +112,9 @@ class FrameQueue:
             self.stats.drift_drops += 1
         try:
             frame = frames.popleft()
-        except IndexError:
+            for _ in range(self.per_pop - 1):
+                frame += frames.popleft()
+        except IndexError:  # only clear() on the control thread takes items meanwhile
             self.stats.underruns += 1
             return None
         self.stats.frames += 1
@@ -110,6 +139,8 @@ class FrameQueue:
         """Empty it and start re-buffering (a new call, or a reopened device)."""
         self.clear()
         self._buffering = True
+        self.floor = self.target
+        self._settled = False
         self._pops = 0
         self._window_min = self.capacity + 1
         self._to_drop = 0

@@ -164,6 +164,9 @@ class StreamStats:
     drift_drops: int = 0  # a frame dropped because the queue stayed above its target (producer clock faster)
     os_flags: int = 0  # PortAudio reported an xrun on the device side
     max_depth: int = 0
+    #: Audio the queue keeps beyond the frame being taken (ms): 0 at the start of a stream, one step more after an
+    #: underrun (FrameQueue's floor).
+    cushion_ms: float = 0.0
 
 
 @dataclass
@@ -177,6 +180,13 @@ class BridgeStats:
     max_input_gap: float = 0.0
     output_latency: float = 0.0  # PortAudio's reported device latency (s)
     input_latency: float = 0.0
+    #: Mean device-side delay PortAudio reported per callback (s): from capture to the input callback, and from the
+    #: output callback to playback (``inputBufferAdcTime`` / ``outputBufferDacTime`` against ``currentTime``).
+    input_device_delay: float = 0.0
+    output_device_delay: float = 0.0
+    blocks_per_frame: int = 1  # PortAudio blocks per 20 ms frame
+    #: Which audio threads run at real-time priority (thread role -> promoted).
+    realtime_threads: dict[str, bool] = field(default_factory=dict)
 
     @property
     def glitches(self) -> int:

@@ -81,19 +81,49 @@ def _vector_bytes_fast(vector: Any) -> bytes:
     return ctypes.string_at(begin, end - begin)
 
 
+def _vector_data(vector: Any) -> int:
+    """The address of a SWIG ``std::vector<unsigned char>``'s first element (same layout rule as above)."""
+    address = int(vector.this)
+    begin = ctypes.c_void_p.from_address(address).value
+    if not begin:
+        raise ValueError("unexpected std::vector layout")
+    return int(begin)
+
+
 class _BridgePort(pj.AudioMediaPort):  # type: ignore[misc]  # SWIG class, untyped
-    """The pjmedia side. Only the two callbacks run on the clock thread."""
+    """The pjmedia side. Only the two callbacks run on the clock thread.
+
+    Outgoing frames are copied into one preallocated ``ByteVector`` (``ctypes.memmove``, about 1 µs) that is then
+    assigned to the frame (a C++ vector copy): building a new ``pj.ByteVector(bytes)`` per frame converts the 640
+    bytes one Python int at a time, 70 µs a frame measured here.
+    """
 
     def __init__(self, engine: AudioEngine) -> None:
         super().__init__()
         self._engine = engine
         self.errors = 0
         self._fast_copy: bool | None = None  # None: not verified yet
+        self._out_vector = pj.ByteVector(bytes(FRAME_BYTES))
+        self._out_address: int | None = None  # None: direct write not verified (or not possible)
+        try:
+            address = _vector_data(self._out_vector)
+            ctypes.memmove(address, bytes(range(256)) * 2 + bytes(FRAME_BYTES - 512), FRAME_BYTES)
+            if bytes(self._out_vector) == bytes(range(256)) * 2 + bytes(FRAME_BYTES - 512):
+                self._out_address = address
+        except (ValueError, OSError):
+            pass
+        log.info("audio port: %s outgoing frames", "direct" if self._out_address else "element-wise")
 
     def onFrameRequested(self, frame: Any) -> None:  # noqa: N802  (pjsua2 API)
         try:
+            self._engine.adopt_audio_thread("pjmedia-clock")
             frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
-            frame.buf = pj.ByteVector(self._engine.read_mic_frame())
+            data = self._engine.read_mic_frame()
+            if self._out_address is not None:
+                ctypes.memmove(self._out_address, data, FRAME_BYTES)
+                frame.buf = self._out_vector
+            else:
+                frame.buf = pj.ByteVector(data)
             frame.size = FRAME_BYTES
         except Exception:
             self._failed()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -38,6 +39,67 @@ from sip.audio.pjport import BridgedCallAudio, PjAudioBridge
 log = logging.getLogger("audio_agent")
 
 
+class GcWatch:
+    """Counts Python's garbage collections per generation and the longest pause each caused (the GIL is held
+    throughout a collection, so a long one stalls every audio callback)."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.longest_ms = [0.0, 0.0, 0.0]
+        self._start = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+            return
+        gen = info["generation"]
+        self.count[gen] += 1
+        self.longest_ms[gen] = max(self.longest_ms[gen], (time.perf_counter() - self._start) * 1000)
+
+    def reset(self) -> None:
+        self.count = [0, 0, 0]
+        self.longest_ms = [0.0, 0.0, 0.0]
+
+    def report(self) -> dict[str, Any]:
+        return {"count": list(self.count), "longest_ms": list(self.longest_ms), "objects": len(gc.get_objects())}
+
+
+def add_tuning_arguments(parser: argparse.ArgumentParser) -> None:
+    """The engine's latency knobs, for the benchmark's sweeps (defaults: the engine's own)."""
+    parser.add_argument("--output-latency", type=float, default=None)
+    parser.add_argument("--input-latency", type=float, default=None)
+    parser.add_argument("--blocks", type=int, default=None)
+    parser.add_argument("--target", type=int, default=None, help="both queue floors (frames)")
+    parser.add_argument("--speaker-target", type=int, default=None)
+    parser.add_argument("--mic-target", type=int, default=None)
+    parser.add_argument("--no-realtime", action="store_true", help="keep the audio threads at normal priority")
+    parser.add_argument(
+        "--gil-interval", type=float, default=None, help="GIL switch interval during calls (s); 0: leave"
+    )
+
+
+def engine_tuning(args: argparse.Namespace) -> dict[str, Any]:
+    tuning: dict[str, Any] = {}
+    if args.output_latency is not None:
+        tuning["output_latency"] = args.output_latency
+    if args.input_latency is not None:
+        tuning["input_latency"] = args.input_latency
+    if args.blocks is not None:
+        tuning["blocks_per_frame"] = args.blocks
+    if args.target is not None:
+        tuning["speaker_target"] = tuning["mic_target"] = args.target
+    if args.speaker_target is not None:
+        tuning["speaker_target"] = args.speaker_target
+    if args.mic_target is not None:
+        tuning["mic_target"] = args.mic_target
+    if args.no_realtime:
+        tuning["realtime"] = False
+    if args.gil_interval is not None:
+        tuning["switch_interval"] = args.gil_interval or None
+    return tuning
+
+
 def _emit(obj: dict[str, Any]) -> None:
     sys.stdout.write("@@" + json.dumps(obj) + "\n")  # pjsip may print to stdout too
     sys.stdout.flush()
@@ -47,11 +109,16 @@ class Agent:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.events: list[dict[str, Any]] = []
+        self.gc_watch = GcWatch()
         self.ep = pj.Endpoint()
         self.ep.libCreate()
         cfg = pj.EpConfig()
         cfg.uaConfig.threadCnt = 0
         cfg.uaConfig.mainThreadOnly = True
+        # pjsua's default of 4 calls answers 486 Busy as soon as calls still being torn down (the main thread pumps
+        # every 20 ms; slower on a loaded machine) and SIPp's next ones (up to 3 at once) add up to 5: a race with
+        # the machine's load, not a property of the bridge. The app's SipEngine allows MAX_CALLS + 2 likewise.
+        cfg.uaConfig.maxCalls = 16
         cfg.logConfig.level = 3
         cfg.logConfig.consoleLevel = 1
         cfg.medConfig.clockRate = 16000
@@ -77,14 +144,9 @@ class Agent:
             speaker=args.speaker,
             ringer=args.ringer,
         )
-        tuning: dict[str, Any] = {}
-        if args.output_latency is not None:
-            tuning["output_latency"] = args.output_latency
-        if args.blocks is not None:
-            tuning["blocks_per_frame"] = args.blocks
-        if args.target is not None:
-            tuning["speaker_target"] = tuning["mic_target"] = args.target
-        self.engine = AudioEngine(PulseBackend(os.environ.get("PULSE_SERVER")), settings, self.on_event, **tuning)
+        self.engine = AudioEngine(
+            PulseBackend(os.environ.get("PULSE_SERVER")), settings, self.on_event, **engine_tuning(args)
+        )
         self.engine.start().result(10)
         self.bridge = PjAudioBridge(self.engine)
         self.audio = BridgedCallAudio(self.engine, self.bridge)
@@ -195,13 +257,18 @@ class Agent:
         if cmd == "depths":
             samples = []
             end = time.monotonic() + float(c.get("seconds", 2.0))
+            # Random intervals: a fixed one would alias with the 20 ms frame cycle and bias the mean depth.
+            interval = float(c.get("interval", 0.005))
             while time.monotonic() < end:
                 samples.append(self.engine.queue_depths())
-                time.sleep(0.005)
+                time.sleep(interval * random.uniform(0.5, 1.5))
             return samples
         if cmd == "reset_stats":
             self.engine.reset_stats()
+            self.gc_watch.reset()
             return None
+        if cmd == "gc":
+            return self.gc_watch.report()
         if cmd == "busy":
             # Keep the "GUI" thread busy: Python work plus C calls that hold the GIL for ``hold_ms`` at a time.
             end = time.monotonic() + float(c["seconds"])
@@ -272,14 +339,15 @@ class Account(pj.Account):  # type: ignore[misc]
         self.agent.calls[call.getId()] = call
         self.agent.audio.incoming_ringing()
         op = pj.CallOpParam()
-        op.statusCode = 180
-        call.answer(op)
         if self.agent.audio.auto_answer_allowed():
-            op = pj.CallOpParam()
+            # Straight to 200: a 180 sent just before it can reach the caller *after* it (Kamailio's UDP workers
+            # forward the two in parallel), which SIPp takes for an unexpected message and aborts the call.
             op.statusCode = 200
             call.answer(op)
             self.agent.audio.answered()
         else:
+            op.statusCode = 180  # ring for the agent to answer by hand
+            call.answer(op)
             self.agent.events.append({"event": "auto_answer_refused"})
 
 
@@ -315,9 +383,7 @@ def main() -> None:
     parser.add_argument("--microphone")
     parser.add_argument("--speaker")
     parser.add_argument("--ringer")
-    parser.add_argument("--output-latency", type=float, default=None)
-    parser.add_argument("--blocks", type=int, default=None)
-    parser.add_argument("--target", type=int, default=None)
+    add_tuning_arguments(parser)
     parser.add_argument("--switch-interval", type=float, default=None)
     parser.add_argument("--registrar")
     parser.add_argument("--domain")

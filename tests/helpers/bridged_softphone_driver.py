@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from sip.engine import SipEngine
 from sip.media import WavCallAudio
 from sip.model import EngineSettings, SipError
 from tests.helpers.agent_driver import _jsonable, dispatch, emit, on_event
+from tests.helpers.audio_agent import add_tuning_arguments, engine_tuning
 
 
 def main() -> int:
@@ -31,6 +33,7 @@ def main() -> int:
     parser.add_argument("--microphone")
     parser.add_argument("--speaker")
     parser.add_argument("--log", type=Path)
+    add_tuning_arguments(parser)
     args = parser.parse_args()
     logging.basicConfig(
         filename=str(args.log) if args.log else None,
@@ -38,7 +41,9 @@ def main() -> int:
         format="%(asctime)s %(threadName)s %(name)s %(levelname)s %(message)s",
     )
     audio_engine = AudioEngine(
-        PulseBackend(os.environ.get("PULSE_SERVER")), AudioSettings(priority=tuple(args.priority))
+        PulseBackend(os.environ.get("PULSE_SERVER")),
+        AudioSettings(priority=tuple(args.priority), microphone=args.microphone, speaker=args.speaker),
+        **engine_tuning(args),
     )
     audio_engine.start().result(10)
     audio = BridgedCallAudio(audio_engine)
@@ -67,9 +72,11 @@ def main() -> int:
             elif cmd == "audio_depths":
                 samples = []
                 end = time.monotonic() + float(a.get("seconds", 2.0))
+                # Random intervals: a fixed one would alias with the 20 ms frame cycle and bias the mean depth.
+                interval = float(a.get("interval", 0.005))
                 while time.monotonic() < end:
                     samples.append(audio_engine.queue_depths())
-                    time.sleep(0.005)
+                    time.sleep(interval * random.uniform(0.5, 1.5))
                 result = samples
             else:
                 result = dispatch(engine, cast(WavCallAudio, audio), cmd, a)

@@ -59,10 +59,13 @@ class FakeBackend:
             tuple(d for d in self.devices if d.direction is Direction.OUTPUT),
         )
 
-    def _open(self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str) -> FakeStream:
+    def _open(
+        self, device: AudioDevice | None, callback: RawCallback, kind: str, role: str, latency: float = 0.04
+    ) -> FakeStream:
         if device is not None and device.id in self.refuse:
             raise AudioError(AudioErrorKind.OPEN_FAILED, device.id)
         stream = FakeStream(device, callback, kind, role)
+        stream.latency = latency
         self.streams.append(stream)
         return stream
 
@@ -70,7 +73,7 @@ class FakeBackend:
         self, device: AudioDevice | None, callback: RawCallback, latency: float, blocksize: int = 320
     ) -> FakeStream:
         self.blocksizes.append(blocksize)
-        return self._open(device, callback, "input", "phone")
+        return self._open(device, callback, "input", "phone", latency)
 
     def open_output(
         self,
@@ -81,7 +84,7 @@ class FakeBackend:
         blocksize: int = 320,
     ) -> FakeStream:
         self.blocksizes.append(blocksize)
-        return self._open(device, callback, "output", role)
+        return self._open(device, callback, "output", role, latency)
 
     def watch(self, on_change: Callable[[], None]) -> FakeWatcher:
         self.watcher = FakeWatcher(on_change)

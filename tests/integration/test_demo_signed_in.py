@@ -44,6 +44,8 @@ def test_demo_check_signs_the_client_in_to_the_hub_and_the_phone(tmp_path: Path)
     assert signed[0]["user"] == "agent.li"
     assert signed[0]["hub"].startswith("https://127.0.0.1:")
     assert signed[0]["phone"] == "registered"  # extension 1001 on Kamailio, with the same demo password
+    # The shift started by itself (签入, 示闲): the state the hub confirmed to the client's state controller.
+    assert signed[0]["state"] == "ready"
 
     # The accounts are printed; every service stopped again.
     assert "sup.zhang" in result.stdout

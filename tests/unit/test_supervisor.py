@@ -10,6 +10,7 @@ import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.protocol import (
@@ -18,16 +19,19 @@ from app.protocol import (
     AgentStatus,
     Broadcast,
     BroadcastRequest,
+    CommandOutcome,
     ForceStateCommand,
     HealthReport,
     HealthVerdict,
     StateCause,
+    SupervisorCommandRecord,
     TeamMetrics,
 )
 from app.state.model import FORCE_TARGETS, Change, RefusalKind, apply_event
 from app.state.ports import StateReply
 from app.state.supervisor import BoardNotice, BoardNoticeKind, SupervisorBoard
 from tests.helpers.state_fakes import T0, TEAM, make_status
+from ui.supervisor.audit import AuditColumn, CommandAuditModel
 from ui.supervisor.board_model import AGENT_ID_ROLE, Column, StateFilter, TeamBoardFilter, TeamBoardModel
 from ui.supervisor.panel import SupervisorPanel
 
@@ -44,6 +48,8 @@ class FakeSupervisorHub:
         self.broadcasts: list[BroadcastRequest] = []
         self.metrics_asked: list[tuple[int, datetime, datetime]] = []
         self.metrics: TeamMetrics | RefusalKind = RefusalKind.TIMEOUT
+        self.audit: list[SupervisorCommandRecord] | RefusalKind = []
+        self.audit_asked = 0
 
     def force_state(self, agent_id: int, command: ForceStateCommand, on_reply: Callable[[StateReply], None]) -> None:
         self.commands.append((agent_id, command))
@@ -72,6 +78,13 @@ class FakeSupervisorHub:
     ) -> None:
         self.metrics_asked.append((team_id, since, until))
         on_done(self.metrics)
+
+    def fetch_commands(
+        self, team_id: int, on_done: Callable[[list[SupervisorCommandRecord] | RefusalKind], None]
+    ) -> None:
+        assert team_id == TEAM.team_id
+        self.audit_asked += 1
+        on_done(self.audit)
 
 
 def agents() -> list[AgentStatus]:
@@ -198,3 +211,77 @@ def test_panel_broadcast_and_metrics(qtbot: QtBot) -> None:
     panel.resize(600, 400)
     image = panel.metrics_chart.grab()  # paints the chart
     assert not image.isNull()
+
+
+def audit_record(record_id: int, outcome: CommandOutcome, **kw: object) -> SupervisorCommandRecord:
+    base: dict[str, object] = {
+        "id": record_id,
+        "agent_id": 8,
+        "agent_name": "李四",
+        "team_id": TEAM.team_id,
+        "supervisor_id": 3,
+        "supervisor_name": "李主管",
+        "state": AgentState.NOT_READY,
+        "reason": "meeting",
+        "note": "",
+        "issued_at": T0,
+        "agent_state": AgentState.ON_CALL,
+        "deferred": True,
+        "outcome": outcome,
+    }
+    base.update(kw)
+    return SupervisorCommandRecord(**base)  # type: ignore[arg-type]
+
+
+def test_panel_command_log_shows_the_hubs_audit_and_follows_pending_commands(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    board, hub = make_board()
+    hub.audit = [
+        audit_record(3, CommandOutcome.PENDING),
+        audit_record(2, CommandOutcome.APPLIED, applied_at=T0 + timedelta(minutes=3), note="晨会"),
+        audit_record(
+            1,
+            CommandOutcome.SUPERSEDED,
+            state=AgentState.SIGNED_OUT,
+            reason="supervisor",
+            resolved_at=T0,
+            resolved_by=8,
+            resolved_by_name="李四",
+        ),
+    ]
+    panel = SupervisorPanel(board, chinese=False, clock=lambda: T0)
+    qtbot.addWidget(panel)
+    assert hub.audit_asked == 0  # fetched when the tab is opened, not before
+    panel.tabs.setCurrentIndex(2)
+    assert hub.audit_asked == 1
+    model = panel.audit_model
+    qtmodeltester.check(model)  # type: ignore[no-untyped-call]  # pytest-qt has no annotation here
+    assert model.rowCount() == 3
+    assert model.index(0, AuditColumn.SUPERVISOR).data() == "李主管"
+    assert model.index(0, AuditColumn.AGENT).data() == "李四"
+    assert model.index(0, AuditColumn.COMMAND).data() == "Not ready · Meeting"
+    assert model.index(0, AuditColumn.AGENT_STATE).data() == "On call"
+    assert model.index(0, AuditColumn.OUTCOME).data() == "Waiting for the call to end"
+    applied_at = (T0 + timedelta(minutes=3)).astimezone().strftime("%H:%M:%S")
+    assert model.index(1, AuditColumn.OUTCOME).data() == f"Applied after the call at {applied_at}"
+    assert model.index(1, AuditColumn.AGENT).data(Qt.ItemDataRole.ToolTipRole) == "Note: 晨会"
+    assert model.index(2, AuditColumn.COMMAND).data() == "Signed out · Set by supervisor"
+    assert model.index(2, AuditColumn.OUTCOME).data().endswith("by the agent")
+    # The agent with the pending command leaves the call: the log is fetched again (once).
+    hub.audit = [audit_record(3, CommandOutcome.APPLIED, applied_at=T0 + timedelta(minutes=4))]
+    board.on_status(make_status(AgentState.WRAP_UP, agent_id=8, display_name="李四", version=9, online=True))
+    qtbot.waitUntil(lambda: hub.audit_asked == 2)
+    assert model.rowCount() == 1
+    # A refusal is reported and the button re-enabled.
+    hub.audit = RefusalKind.FORBIDDEN
+    with qtbot.waitSignal(panel.notice_shown) as blocker:
+        panel.audit_refresh_button.click()
+    assert blocker.args == ["Could not load the command log: Not allowed: this agent is not in your team."]
+    assert panel.audit_refresh_button.isEnabled()
+
+
+def test_audit_model_is_empty_without_records(qtmodeltester: ModelTester) -> None:
+    model = CommandAuditModel(TEAM, chinese=True)
+    qtmodeltester.check(model)  # type: ignore[no-untyped-call]  # pytest-qt has no annotation here
+    assert model.rowCount() == 0

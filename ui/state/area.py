@@ -17,13 +17,14 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from app.phone import PhoneBridge
-from app.protocol import Broadcast, Role, UserInfo
+from app.protocol import AgentState, Broadcast, Role, StateChangeRequest, UserInfo
 from app.state.bridge import QtScheduler, StateBridge
 from app.state.controller import StateController
 from app.state.coupling import AcdCoupling
 from app.state.headless import PLACEHOLDER_TEAM
 from app.state.hub_link import STATE_EVENT_TYPES, HubStateLink, StateSync, route_sync_event
 from app.state.phone_link import SipCommands, SoftphoneStateLink
+from app.state.shift import QuitCheck, QuitOutcome, QuitSignOut, ShiftStarter, quit_check
 from app.state.supervisor import SupervisorBoard
 from app.sync.engine import SyncEngine
 from app.sync.events import HubEvent, SessionStarted, SyncEvent
@@ -32,6 +33,8 @@ from ui.state.state_bar import StateBar
 from ui.supervisor.panel import SupervisorPanel
 
 log = logging.getLogger(__name__)
+#: How long shutdown waits for the hub to confirm the sign-out of an agent still signed in.
+EXIT_SIGN_OUT_TIMEOUT_S = 3.0
 
 
 class StateArea(QObject):
@@ -60,6 +63,7 @@ class StateArea(QObject):
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self._engine = engine
         self._window = window
         self._set_status = set_status
         self._set_icon = set_icon
@@ -80,6 +84,8 @@ class StateArea(QObject):
         bridge.event_received.connect(self._on_sync_event_received)
         bridge.hub_event.connect(self._on_sync_hub_event)
 
+        self.shift_starter: ShiftStarter | None = None
+        self.quit_sign_out: QuitSignOut | None = None
         self.phone_link: SoftphoneStateLink | None = None
         if sip is not None and phone_bridge is not None:
             # The phone bridge already delivers SIP events on this (GUI) thread: dispatch them in place.
@@ -128,6 +134,36 @@ class StateArea(QObject):
 
     def show_broadcast(self, broadcast: Broadcast) -> None:
         self.bar.show_broadcast(broadcast)
+
+    # -- shift start and quitting ------------------------------------------------------------------------------
+    def start_shift(self, target: AgentState, on_done: Callable[[AgentState], None] | None = None) -> ShiftStarter:
+        """签入 (and 示闲 for READY) as soon as the hub's state is known, unless a shift is already under way."""
+        self.shift_starter = ShiftStarter(self.controller, target, on_done)
+        return self.shift_starter
+
+    def sign_out_on_exit(self, timeout_s: float = EXIT_SIGN_OUT_TIMEOUT_S) -> bool:
+        """At shutdown, after a quit nobody could be asked about (the OS session ending, SIGTERM, the program's own
+        quit): 签出 on the hub directly, waiting at most ``timeout_s`` (the window is gone; the hub's offline grace
+        covers a hub that does not answer). Returns whether the hub confirmed it."""
+        if self.quit_check() not in (QuitCheck.SIGN_OUT, QuitCheck.IN_CALL):
+            return False
+        try:
+            future = self._engine.request("PUT", "/agents/me/state", StateChangeRequest(state=AgentState.SIGNED_OUT))
+            future.result(timeout_s)
+        except Exception as exc:  # any failure: the grace signs the agent out
+            log.warning("could not sign out on the hub at exit (%s); the hub's offline grace will", exc)
+            return False
+        log.info("signed out on the hub at exit")
+        return True
+
+    def quit_check(self) -> QuitCheck:
+        return quit_check(self.controller.view)
+
+    def sign_out_for_quit(self, on_done: Callable[[QuitOutcome], None], timeout_s: float | None = None) -> None:
+        """签出 on the hub before the application closes; ``on_done`` within ``timeout_s`` whatever the hub does."""
+        kwargs = {} if timeout_s is None else {"timeout_s": timeout_s}
+        self.quit_sign_out = QuitSignOut(self.controller, self.scheduler, on_done, **kwargs)
+        self.quit_sign_out.start()
 
     # -- softphone -----------------------------------------------------------------------------------------------
     @Slot(object)

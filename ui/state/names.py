@@ -3,7 +3,7 @@ supervisor board). Main thread only."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QLocale, QObject, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from app.protocol import AgentState, ReasonCategory, SystemReason, TeamPolicy
@@ -20,6 +20,12 @@ STATE_COLORS: dict[AgentState, str] = {
     AgentState.WRAP_UP: "#6a1b9a",
 }
 BREAK_COLOR = "#ef6c00"
+
+
+def ui_language_is_chinese() -> bool:
+    """Whether the interface language now in effect is Chinese (``ui.i18n.Translations`` sets the default locale
+    before widgets get ``LanguageChange``): the hub's reason labels exist in both languages and follow it."""
+    return QLocale().language() == QLocale.Language.Chinese
 
 
 def state_color(state: AgentState, category: ReasonCategory | None = None) -> QColor:

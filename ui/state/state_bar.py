@@ -33,7 +33,7 @@ from app.protocol import AgentState, Broadcast, ReasonCategory, StateCause
 from app.state.bridge import StateBridge
 from app.state.controller import Notice, SessionPhase, StateController, StateView
 from app.state.model import AgentEvent, can_end_wrap_up_early, can_extend_wrap_up, reasons_of
-from ui.state.names import StateNames, state_color, state_icon
+from ui.state.names import StateNames, state_color, state_icon, ui_language_is_chinese
 
 #: Hotkeys (window-wide). Alt+digit stays clear of the phone panel's Ctrl shortcuts and of F-keys the OS takes.
 HOTKEYS: dict[str, str] = {
@@ -170,6 +170,7 @@ class StateBar(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            self._chinese = ui_language_is_chinese()  # reason labels (menus, next-state list) follow the switch
             self.retranslate_ui()
         super().changeEvent(event)
 
@@ -223,7 +224,9 @@ class StateBar(QWidget):
 
     @Slot()
     def _on_end_wrap_triggered(self) -> None:
-        self._controller.request(AgentEvent.GO_READY)
+        refusal = self._controller.end_wrap_up()
+        if refusal is not None:
+            self.show_message(self._names.refusal(refusal))
 
     @Slot()
     def _on_extend_triggered(self) -> None:

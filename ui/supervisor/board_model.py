@@ -69,6 +69,13 @@ class TeamBoardModel(QAbstractTableModel):
     def board(self) -> SupervisorBoard:
         return self._board
 
+    def retranslate(self, chinese: bool) -> None:
+        """After a language switch: headers and every cell again (states, reasons in the hub's other language)."""
+        self._chinese = chinese
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(Column) - 1))
+
     # -- board listeners -------------------------------------------------------------------------------------------
     def _on_board_reset(self) -> None:
         self.beginResetModel()

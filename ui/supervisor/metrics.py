@@ -58,6 +58,12 @@ class MetricsTableModel(QAbstractTableModel):
         self._rows = [*sorted(metrics.agents, key=lambda a: a.display_name), metrics.totals]
         self.endResetModel()
 
+    def retranslate(self) -> None:
+        """After a language switch: the headers and the team-total row's label."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(MetricsColumn) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(MetricsColumn) - 1))
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QEvent, Signal, Slot
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,12 +29,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.protocol import AgentState, ReasonCategory, TeamMetrics
+from app.protocol import AgentState, CommandOutcome, ReasonCategory, SupervisorCommandRecord, TeamMetrics
 from app.state.model import reasons_of
 from app.state.supervisor import BoardNotice, BoardNoticeKind, SupervisorBoard
-from ui.state.names import StateNames
+from ui.state.names import StateNames, ui_language_is_chinese
+from ui.supervisor.audit import CommandAuditModel
 from ui.supervisor.board_model import AGENT_ID_ROLE, StateFilter, TeamBoardFilter, TeamBoardModel
 from ui.supervisor.metrics import MetricsChart, MetricsTableModel
+
+# The board's filter list, in order (texts: ``SupervisorPanel._filter_text``).
+FILTERS = (
+    StateFilter.ALL,
+    StateFilter.SIGNED_IN,
+    StateFilter.READY,
+    StateFilter.NOT_READY,
+    StateFilter.IN_CALL,
+    StateFilter.WRAP_UP,
+    StateFilter.OFFLINE,
+    StateFilter.HEALTH_PROBLEM,
+)
+# The metrics periods offered, in hours.
+PERIOD_HOURS = (8, 24, 24 * 7)
+AUDIT_TAB = 2
 
 
 class SupervisorPanel(QWidget):
@@ -63,17 +79,8 @@ class SupervisorPanel(QWidget):
         # -- board tab
         self.filter_combo = QComboBox(self)
         self.filter_combo.setObjectName("stateFilter")
-        for value, text in (
-            (StateFilter.ALL, self.tr("All agents")),
-            (StateFilter.SIGNED_IN, self.tr("Signed in")),
-            (StateFilter.READY, self._names.state(AgentState.READY)),
-            (StateFilter.NOT_READY, self._names.state(AgentState.NOT_READY)),
-            (StateFilter.IN_CALL, self._names.state(AgentState.ON_CALL)),
-            (StateFilter.WRAP_UP, self._names.state(AgentState.WRAP_UP)),
-            (StateFilter.OFFLINE, self.tr("Offline")),
-            (StateFilter.HEALTH_PROBLEM, self.tr("Health problems")),
-        ):
-            self.filter_combo.addItem(text, value)
+        for value in FILTERS:
+            self.filter_combo.addItem("", value)  # texts: retranslate_ui()
         self.filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText(self.tr("Search agent"))
@@ -95,13 +102,15 @@ class SupervisorPanel(QWidget):
         self.force_ready_button.setObjectName("forceReady")
         self.force_ready_button.clicked.connect(self._on_force_ready_clicked)
         self.force_not_ready_menu = QMenu(self)
+        # Filled when it opens: the team's reasons arrive from the hub after the panel exists, and change with the
+        # team's policy and the interface language.
+        self.force_not_ready_menu.aboutToShow.connect(self._on_force_not_ready_menu_about_to_show)
         self.force_not_ready_button = QPushButton(self.tr("Force not ready"), self)
         self.force_not_ready_button.setObjectName("forceNotReady")
         self.force_not_ready_button.setMenu(self.force_not_ready_menu)
         self.force_sign_out_button = QPushButton(self.tr("Sign out agent"), self)
         self.force_sign_out_button.setObjectName("forceSignOut")
         self.force_sign_out_button.clicked.connect(self._on_force_sign_out_clicked)
-        self._fill_reason_menu()
 
         self.broadcast_edit = QLineEdit(self)
         self.broadcast_edit.setObjectName("broadcastText")
@@ -110,8 +119,6 @@ class SupervisorPanel(QWidget):
         self.expiry_spin = QSpinBox(self)
         self.expiry_spin.setRange(1, 12 * 60)
         self.expiry_spin.setValue(30)
-        self.expiry_spin.setSuffix(self.tr(" min"))
-        self.expiry_spin.setToolTip(self.tr("The message disappears from the agents' screens after this time"))
         self.broadcast_button = QPushButton(self.tr("Broadcast"), self)
         self.broadcast_button.setObjectName("broadcastButton")
         self.broadcast_button.clicked.connect(self._on_broadcast_clicked)
@@ -131,7 +138,8 @@ class SupervisorPanel(QWidget):
         actions.addStretch(1)
         broadcast = QHBoxLayout()
         broadcast.addWidget(self.broadcast_edit, 1)
-        broadcast.addWidget(QLabel(self.tr("Expires in"), self))
+        self.expires_label = QLabel(self)
+        broadcast.addWidget(self.expires_label)
         broadcast.addWidget(self.expiry_spin)
         broadcast.addWidget(self.broadcast_button)
         board_page = QWidget(self)
@@ -150,9 +158,9 @@ class SupervisorPanel(QWidget):
         self.metrics_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.metrics_chart = MetricsChart(self)
         self.period_combo = QComboBox(self)
-        self.period_combo.addItem(self.tr("Last 8 hours"), 8)
-        self.period_combo.addItem(self.tr("Last 24 hours"), 24)
-        self.period_combo.addItem(self.tr("Last 7 days"), 24 * 7)
+        self.period_combo.setObjectName("metricsPeriod")
+        for hours in PERIOD_HOURS:
+            self.period_combo.addItem("", hours)  # texts: retranslate_ui()
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.refresh_button.setObjectName("refreshMetrics")
         self.refresh_button.clicked.connect(self.refresh_metrics)
@@ -166,9 +174,35 @@ class SupervisorPanel(QWidget):
         metrics_layout.addWidget(self.metrics_table, 2)
         metrics_layout.addWidget(self.metrics_chart, 1)
 
+        # -- audit tab: the hub's record of force commands (who, what, when, what became of it)
+        self.audit_model = CommandAuditModel(board.team, self, chinese=chinese)
+        self.audit_table = QTableView(self)
+        self.audit_table.setObjectName("commandAudit")
+        self.audit_table.setModel(self.audit_model)
+        self.audit_table.verticalHeader().hide()
+        self.audit_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.audit_table.horizontalHeader().setStretchLastSection(True)
+        self.audit_refresh_button = QPushButton(self)
+        self.audit_refresh_button.setObjectName("refreshAudit")
+        self.audit_refresh_button.clicked.connect(self.refresh_audit)
+        audit_bar = QHBoxLayout()
+        audit_bar.addStretch(1)
+        audit_bar.addWidget(self.audit_refresh_button)
+        audit_page = QWidget(self)
+        audit_layout = QVBoxLayout(audit_page)
+        audit_layout.addLayout(audit_bar)
+        audit_layout.addWidget(self.audit_table, 1)
+        # A pending command resolves when the agent's call ends: refetch (once) after the agent's row changes.
+        self._audit_timer = QTimer(self)
+        self._audit_timer.setSingleShot(True)
+        self._audit_timer.setInterval(300)
+        self._audit_timer.timeout.connect(self.refresh_audit)
+
         self.tabs = QTabWidget(self)
         self.tabs.addTab(board_page, self.tr("Team board"))
         self.tabs.addTab(metrics_page, self.tr("Shift metrics"))
+        self.tabs.addTab(audit_page, self.tr("Command log"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs, 1)
@@ -178,6 +212,7 @@ class SupervisorPanel(QWidget):
         board.on_notice.append(self._on_board_notice)
         board.on_metrics.append(self._on_board_metrics)
         board.on_row_changed.append(self._on_board_row_changed)
+        board.on_audit.append(self._on_board_audit)
         self._confirm: QMessageBox | None = None
         self._update_buttons()
 
@@ -187,11 +222,32 @@ class SupervisorPanel(QWidget):
         if isinstance(value, StateFilter):
             self.proxy.set_state_filter(value)
 
+    def _filter_text(self, value: StateFilter) -> str:
+        texts = {
+            StateFilter.ALL: self.tr("All agents"),
+            StateFilter.SIGNED_IN: self.tr("Signed in"),
+            StateFilter.READY: self._names.state(AgentState.READY),
+            StateFilter.NOT_READY: self._names.state(AgentState.NOT_READY),
+            StateFilter.IN_CALL: self._names.state(AgentState.ON_CALL),
+            StateFilter.WRAP_UP: self._names.state(AgentState.WRAP_UP),
+            StateFilter.OFFLINE: self.tr("Offline"),
+            StateFilter.HEALTH_PROBLEM: self.tr("Health problems"),
+        }
+        return texts[value]
+
+    def _period_text(self, hours: int) -> str:
+        texts = {8: self.tr("Last 8 hours"), 24: self.tr("Last 24 hours"), 24 * 7: self.tr("Last 7 days")}
+        return texts[hours]
+
     def retranslate_ui(self) -> None:
-        """The texts that must follow a language switch at run time (the tab title first)."""
+        """Every text, again after a language switch at run time (the tab title first): labels, buttons, the items
+        of the filter and period lists (their selection stays), the models' headers and cells, the chart. Reason
+        labels come from the hub in both languages and follow the interface language."""
         self.setWindowTitle(self.tr("Team board"))
         self.tabs.setTabText(0, self.tr("Team board"))
         self.tabs.setTabText(1, self.tr("Shift metrics"))
+        self.tabs.setTabText(2, self.tr("Command log"))
+        self.audit_refresh_button.setText(self.tr("Refresh"))
         self.force_ready_button.setText(self.tr("Force ready"))
         self.force_not_ready_button.setText(self.tr("Force not ready"))
         self.force_sign_out_button.setText(self.tr("Sign out agent"))
@@ -199,9 +255,22 @@ class SupervisorPanel(QWidget):
         self.refresh_button.setText(self.tr("Refresh"))
         self.search_edit.setPlaceholderText(self.tr("Search agent"))
         self.broadcast_edit.setPlaceholderText(self.tr("Message to the whole team"))
+        self.expires_label.setText(self.tr("Expires in"))
+        self.expiry_spin.setSuffix(self.tr(" min"))
+        self.expiry_spin.setToolTip(self.tr("The message disappears from the agents' screens after this time"))
+        for index in range(self.filter_combo.count()):
+            self.filter_combo.setItemText(index, self._filter_text(self.filter_combo.itemData(index)))
+        for index in range(self.period_combo.count()):
+            self.period_combo.setItemText(index, self._period_text(int(self.period_combo.itemData(index))))
+        self._fill_reason_menu()
+        self.model.retranslate(self._chinese)
+        self.metrics_model.retranslate()
+        self.audit_model.retranslate(self._chinese)
+        self.metrics_chart.update()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            self._chinese = ui_language_is_chinese()
             self.retranslate_ui()
         super().changeEvent(event)
 
@@ -226,6 +295,28 @@ class SupervisorPanel(QWidget):
     def _on_board_row_changed(self, agent_id: int) -> None:
         if agent_id == self.selected_agent_id():
             self._update_buttons()
+        if self._audit_visible() and any(
+            r.agent_id == agent_id and r.outcome is CommandOutcome.PENDING for r in self.audit_model.records
+        ):
+            self._audit_timer.start()
+
+    # -- command audit ------------------------------------------------------------------------------------------
+    def _audit_visible(self) -> bool:
+        return self.tabs.currentIndex() == AUDIT_TAB
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == AUDIT_TAB:
+            self.refresh_audit()
+
+    @Slot()
+    def refresh_audit(self) -> None:
+        self.audit_refresh_button.setEnabled(False)
+        self._board.refresh_audit()
+
+    def _on_board_audit(self, records: list[SupervisorCommandRecord]) -> None:
+        self.audit_refresh_button.setEnabled(True)
+        self.audit_model.set_records(records, self._board.team)
 
     def _update_buttons(self) -> None:
         agent = self.selected_agent_id()
@@ -233,6 +324,10 @@ class SupervisorPanel(QWidget):
         self.force_ready_button.setEnabled(agent is not None and can(agent, AgentState.READY))
         self.force_not_ready_button.setEnabled(agent is not None and can(agent, AgentState.NOT_READY))
         self.force_sign_out_button.setEnabled(agent is not None and can(agent, AgentState.SIGNED_OUT))
+
+    @Slot()
+    def _on_force_not_ready_menu_about_to_show(self) -> None:
+        self._fill_reason_menu()
 
     def _fill_reason_menu(self) -> None:
         self.force_not_ready_menu.clear()
@@ -320,6 +415,8 @@ class SupervisorPanel(QWidget):
     def _on_board_notice(self, notice: BoardNotice) -> None:
         state = self._names.state(notice.state) if notice.state else ""
         kind = notice.kind
+        if kind is BoardNoticeKind.FORCE_APPLIED and self._audit_visible():
+            self.refresh_audit()
         if kind is BoardNoticeKind.FORCE_APPLIED:
             template = (
                 self.tr("%1 will be set to %2 when the call ends.") if notice.deferred else self.tr("%1 is now %2.")
@@ -338,6 +435,9 @@ class SupervisorPanel(QWidget):
         elif kind is BoardNoticeKind.BROADCAST_FAILED:
             self.broadcast_button.setEnabled(True)
             text = self.tr("The message was not sent: %1").replace("%1", self._names.refusal(notice.refusal))
+        elif kind is BoardNoticeKind.AUDIT_FAILED:
+            self.audit_refresh_button.setEnabled(True)
+            text = self.tr("Could not load the command log: %1").replace("%1", self._names.refusal(notice.refusal))
         else:
             self.refresh_button.setEnabled(True)
             text = self.tr("Could not load the metrics: %1").replace("%1", self._names.refusal(notice.refusal))

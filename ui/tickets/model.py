@@ -282,6 +282,13 @@ class TicketTableModel(QAbstractTableModel):
         for i in range(start, len(self._rows) if stop is None else stop):
             self._row_of[self._rows[i].id] = i
 
+    def sort_order(self) -> tuple[int, Qt.SortOrder] | None:
+        """The current order (column, direction), or None when unsorted."""
+        if self._sort_column is None:
+            return None
+        direction = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+        return int(self._sort_column), direction
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order the rows by ``column`` (a layout change: selections and persistent indexes follow their rows)."""
         self._sort_column = Column(column) if 0 <= column < len(Column) else None

@@ -85,8 +85,13 @@ class TicketPanel(QWidget):
         self._pop_duration: float | None = None
 
         self.model = TicketTableModel(self)
+        # The caller view shows the screen pop's customer from a model of their tickets only: refiltering all
+        # 10,000 rows (a Python callback per row) was most of the screen pop's time on screen.
+        self.caller_model = TicketTableModel(self)
+        self._caller_phone: str | None = None
         self.proxy = TicketFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self._shown_model = self.model  # the proxy's source: the full model, or the caller's
         self.proxy.sort(Column.SLA_DUE, Qt.SortOrder.AscendingOrder)
 
         self.view_combo = QComboBox(self)
@@ -159,7 +164,7 @@ class TicketPanel(QWidget):
 
         self._sla_timer = QTimer(self)
         self._sla_timer.setInterval(SLA_TICK_MS)
-        self._sla_timer.timeout.connect(self.model.tick)
+        self._sla_timer.timeout.connect(self._on_sla_tick)
         self._sla_timer.start()
         self._stopped = False
         bridge.event_received.connect(self._on_sync_event)
@@ -182,21 +187,43 @@ class TicketPanel(QWidget):
         return self._stopped
 
     # ------------------------------------------------------------------------------------------ sync events
+    @Slot()
+    def _on_sla_tick(self) -> None:
+        self._source().tick()  # the rows on screen; the other model's countdowns are refreshed when shown
+
+    def _source(self) -> TicketTableModel:
+        return self._shown_model
+
+    def _upsert(self, ticket: proto.Ticket, pending: bool) -> None:
+        """A ticket changed: update it in place in the full model and, if it is the caller's, in the caller's."""
+        self.model.upsert(ticket, pending)
+        if self._caller_phone is not None and (
+            ticket.customer_phone == self._caller_phone or self.caller_model.row_of(ticket.id) is not None
+        ):
+            self.caller_model.upsert(ticket, pending)
+
     @Slot(object)
     def _on_sync_event(self, event: object) -> None:
         if isinstance(event, TicketChanged):
-            self.model.upsert(event.ticket, event.pending)
+            self._upsert(event.ticket, event.pending)
             if self.detail.ticket is not None and self.detail.ticket.id == event.ticket.id:
                 self.detail.show_ticket(event.ticket, event.pending)
         elif isinstance(event, TicketsReset):
             self.model.apply_snapshot(event.tickets, event.pending)
+            if self._caller_phone is not None:
+                self._fill_caller(self._caller_phone)
             self._refresh_detail()
         elif isinstance(event, TicketReplaced):
             self.model.replace_local(event.local_id, event.ticket)
+            if self.caller_model.row_of(event.local_id) is not None:
+                self.caller_model.replace_local(event.local_id, event.ticket)
+            elif self._caller_phone is not None and event.ticket.customer_phone == self._caller_phone:
+                self.caller_model.upsert(event.ticket)
             if self.detail.ticket is not None and self.detail.ticket.id == event.local_id:
                 self.detail.show_ticket(event.ticket)
         elif isinstance(event, TicketRemoved):
             self.model.remove(event.ticket_id)
+            self.caller_model.remove(event.ticket_id)
         elif isinstance(event, ScreenPop):
             self._show_pop(event)
         elif isinstance(event, ConflictRaised):
@@ -232,6 +259,7 @@ class TicketPanel(QWidget):
 
     def _on_categories(self, categories: list[proto.TicketCategory]) -> None:
         self.model.set_categories(categories)
+        self.caller_model.set_categories(categories)
         self.detail.set_categories(categories)
         self._refresh_detail()
 
@@ -299,7 +327,35 @@ class TicketPanel(QWidget):
     def _on_view_changed(self, _index: int) -> None:
         view = TicketView(self.view_combo.currentData())
         phone = self._pop.phone if self._pop else None
-        self.proxy.set_view(view, phone)
+        self._show_view(view, phone)
+
+    def _show_view(self, view: TicketView, phone: str | None) -> None:
+        """Switch the table to ``view``. The caller view swaps in the small caller model first (so the filter runs
+        over a handful of rows); leaving it sets the view first, then the full model (one refilter)."""
+        if view is TicketView.CALLER:
+            self._fill_caller(phone)
+            self._set_source(self.caller_model)
+            self.proxy.set_view(view, phone)
+        else:
+            self.proxy.set_view(view, phone)
+            self._set_source(self.model)
+            self._caller_phone = None
+            self.caller_model.apply_snapshot(())
+
+    def _fill_caller(self, phone: str | None) -> None:
+        self._caller_phone = phone
+        mine = [t for t in self.model.tickets() if phone is not None and t.customer_phone == phone]
+        self.caller_model.apply_snapshot(mine, [t.id for t in mine if self.model.is_pending(t.id)])
+
+    def _set_source(self, model: TicketTableModel) -> None:
+        if self._shown_model is model:
+            return
+        order = self._shown_model.sort_order()
+        if order is not None and model.sort_order() != order:
+            model.sort(*order)
+        model.tick()  # countdowns as of now
+        self._shown_model = model
+        self.proxy.setSourceModel(model)
 
     @Slot(str)
     def _on_search_changed(self, text: str) -> None:
@@ -324,10 +380,11 @@ class TicketPanel(QWidget):
             self._on_edit_requested(ticket)
 
     def select_ticket(self, ticket_id: int) -> bool:
-        row = self.model.row_of(ticket_id)
+        source = self._source()
+        row = source.row_of(ticket_id)
         if row is None:
             return False
-        proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        proxy_index = self.proxy.mapFromSource(source.index(row, 0))
         if not proxy_index.isValid():
             return False
         self.table.selectRow(proxy_index.row())
@@ -411,7 +468,7 @@ class TicketPanel(QWidget):
         if result is not None:
             for ticket in [*result.open_tickets, *result.recent_tickets]:
                 if self.model.ticket(ticket.id) is None or event.source is DataSource.HUB:
-                    self.model.upsert(ticket, self.model.is_pending(ticket.id))
+                    self._upsert(ticket, self.model.is_pending(ticket.id))
         name = (result.customer_name if result else None) or self.tr("Unknown caller")
         number = event.phone or event.raw_number
         open_count = len(result.open_tickets) if result else 0
@@ -419,10 +476,12 @@ class TicketPanel(QWidget):
         self.banner_label.setText(text.replace("%1", name).replace("%2", number))
         self.banner.show()
         if event.phone:
-            # One refilter: the combo's change sets the caller view with this pop's phone (``_on_view_changed``);
-            # set_view is a no-op when nothing changed (the hub's answer after the cached one, the same caller).
+            # The combo follows quietly; _show_view fills the caller model for this phone and swaps it in (for the
+            # hub's answer after the cached one it only refreshes the caller model: same source, same view).
+            self.view_combo.blockSignals(True)
             self.view_combo.setCurrentIndex(self.view_combo.findData(TicketView.CALLER.value))
-            self.proxy.set_view(TicketView.CALLER, event.phone)
+            self.view_combo.blockSignals(False)
+            self._show_view(TicketView.CALLER, event.phone)
             if result and result.open_tickets:
                 self.select_ticket(sorted(result.open_tickets, key=lambda t: t.updated_at)[-1].id)
             self.call_context_changed.emit(number)

@@ -37,7 +37,7 @@ def store(tmp_path: Path) -> ConfigStore:
 def parts(qtbot: QtBot, store: ConfigStore) -> Iterator[tuple[AudioPage, AudioEngine, FakeBackend, AudioEvents]]:
     backend = FakeBackend(SPK, MIC)
     events = AudioEvents()
-    engine = AudioEngine(backend, audio_settings(store.config.audio), events.post)
+    engine = AudioEngine(backend, audio_settings(store.config.audio), events.post, realtime=False)
     engine.start().result(5)
     runner = BackgroundRunner()
     page = AudioPage(engine, events, store, runner)

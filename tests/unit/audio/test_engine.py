@@ -38,6 +38,7 @@ def setup() -> Any:
         blocks_per_frame=1,
         speaker_target=2,
         mic_target=2,
+        realtime=False,
     )
     engine.start().result(5)
     yield backend, engine, events
@@ -205,7 +206,7 @@ def test_shutdown_stops_watcher_and_streams(setup: Any) -> None:
 def test_half_frame_blocks_assemble_and_split_frames() -> None:
     """With 10 ms PortAudio blocks (the default, for 20 ms less device latency) frames are still 20 ms."""
     backend = FakeBackend(SPK, MIC)
-    engine = AudioEngine(backend, AudioSettings(), blocks_per_frame=2, speaker_target=1, mic_target=1)
+    engine = AudioEngine(backend, AudioSettings(), blocks_per_frame=2, speaker_target=1, mic_target=1, realtime=False)
     try:
         engine.start().result(5)
         engine.open_call_audio().result(5)
@@ -249,3 +250,38 @@ def test_separate_microphone_priority() -> None:
     settings = AudioSettings(priority=("Jabra",), microphone_priority=("Built-in",))
     assert choose(inv, settings, Role.MICROPHONE) == MIC
     assert choose(inv, settings, Role.SPEAKER) == J_OUT
+
+
+def test_repeated_device_underruns_reopen_the_output_with_more_buffer(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A machine too loaded for 20 ms: after XRUN_LIMIT device xruns the output is reopened with 20 ms more, once
+    per step, on the same device, and the call's other direction is left alone."""
+    import sip.audio.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "WARMUP_S", 0.0)
+    backend = FakeBackend(SPK, MIC)
+    engine = AudioEngine(backend, AudioSettings(), realtime=False)
+    try:
+        engine.start().result(5)
+        engine.open_call_audio().result(5)
+        (out,) = backend.live("output")
+        (inp,) = backend.live("input")
+        assert out.latency == engine_module.OUTPUT_LATENCY
+        buf = bytearray(320)
+        for _ in range(engine_module.XRUN_LIMIT):
+            out.callback(buf, 160, None, 1)  # paOutputUnderflow
+        sync(engine)
+        (reopened,) = backend.live("output")
+        assert reopened is not out
+        assert out.closed
+        assert reopened.latency == pytest.approx(engine_module.OUTPUT_LATENCY + engine_module.XRUN_STEP)
+        assert reopened.device == out.device
+        assert backend.live("input") == [inp]
+        reopened.callback(buf, 160, None, 1)  # the count starts again on the new stream
+        sync(engine)
+        assert backend.live("output") == [reopened]
+    finally:
+        engine.shutdown()
+    assert any("underran" in r.getMessage() for r in caplog.records)
+    caplog.clear()

@@ -64,6 +64,61 @@ def test_clock_drift_stays_bounded() -> None:
     assert q.stats.overruns == 0  # drift handled by drift drops, not by hitting the wall
 
 
+def test_phase_collision_raises_the_floor_once_instead_of_glitching_again() -> None:
+    """Producer and consumer at the same rate, the producer's tick jittering around the consumer's: after the
+    first underrun the late frame is kept (floor + 1), so no drift drop and no further underrun follow."""
+    q = FrameQueue(target=1, capacity=7, drift_window=50, headroom=1)
+    n = 0
+    for tick in range(3000):
+        late = tick % 97 == 60  # now and then the producer's frame misses the consumer's tick
+        if not late:
+            q.push(frame(n))
+            n += 1
+        q.pop()
+        if late:
+            q.push(frame(n))
+            n += 1
+    assert q.stats.underruns == 1
+    assert q.stats.drift_drops == 0
+    assert q.floor == 2
+    q.reset()
+    assert q.floor == 1
+
+
+def test_floor_never_exceeds_target_plus_headroom() -> None:
+    q = FrameQueue(target=1, capacity=7, headroom=1, drift_window=5)
+    for i in range(5):  # settled
+        q.push(frame(i))
+        q.pop()
+    for _ in range(5):
+        assert q.pop() is None
+    assert q.floor == 2
+
+
+def test_blocks_are_popped_in_pairs_and_a_missing_half_is_waited_for() -> None:
+    """The microphone queue: 10 ms blocks in, 20 ms frames out; a frame is only ever two consecutive blocks."""
+    q = FrameQueue(target=2, capacity=14, headroom=2, per_pop=2, drift_window=1)
+    q.push(b"a" * 320)
+    assert q.pop() is None  # start-up: waits for a whole frame
+    q.push(b"b" * 320)
+    assert q.pop() == b"a" * 320 + b"b" * 320
+    q.push(b"c" * 320)
+    assert q.pop() is None  # half a frame: an underrun, the block stays
+    assert q.stats.underruns == 1
+    assert q.floor == 3  # 10 ms more cushion from now on
+    q.push(b"d" * 320)
+    assert q.pop() == b"c" * 320 + b"d" * 320
+
+
+def test_underruns_while_starting_do_not_raise_the_floor() -> None:
+    q = FrameQueue(target=1, capacity=7, headroom=1, drift_window=50)
+    q.push(frame(0))
+    q.pop()
+    assert q.pop() is None  # a start-up hiccup
+    assert q.stats.underruns == 1
+    assert q.floor == 1
+
+
 def test_clear_keeps_newest() -> None:
     q = FrameQueue(target=1, capacity=8)
     for i in range(5):

@@ -6,8 +6,8 @@ PostgreSQL: ``fts_vector`` is a generated column, ``setweight(title, 'A') || set
 jieba-segmented text, with a GIN index over live articles: ``ts_rank`` reads the stored vector instead of parsing
 both columns again for every matching row.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-23 15:20:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
