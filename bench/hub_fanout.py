@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import resource
 import shutil
@@ -29,9 +30,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -62,7 +65,7 @@ class Account:
 
 
 def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list[Account]]:
-    """Teams, agents, supervisors, sessions and tokens, written directly (fast)."""
+    """Teams, agents, supervisors, sessions and tokens, written directly in bulk (fast on both databases)."""
     from server.auth import TokenSigner, hash_password, load_secret
     from server.db import AgentStateRow, AuthSession, Team, User, make_engine, make_sessionmaker, utcnow
 
@@ -70,20 +73,18 @@ def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list
     sessions = make_sessionmaker(engine)
     now = utcnow()
     shared_hash = hash_password(uuid.uuid4().hex)
-    agent_accounts: list[Account] = []
-    supervisors: list[Account] = []
     with sessions() as db:
         signer = TokenSigner(load_secret(db))
         exp = int((now + timedelta(hours=6)).timestamp())
-        teams = []
-        for t in range((agents + team_size - 1) // team_size):
-            team = Team(name=f"bench-team-{t:03d}", policy={"wrap_up": {"mode": "optional"}})
-            db.add(team)
-            teams.append(team)
+        teams = [
+            Team(name=f"bench-team-{t:03d}", policy={"wrap_up": {"mode": "optional"}})
+            for t in range((agents + team_size - 1) // team_size)
+        ]
+        db.add_all(teams)
         db.flush()
 
-        def account(username: str, role: str, team: Team) -> Account:
-            user = User(
+        def user(username: str, role: str, team: Team) -> User:
+            return User(
                 username=username,
                 display_name=username,
                 password_hash=shared_hash,
@@ -94,23 +95,28 @@ def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list
                 failed_logins=0,
                 created_at=now,
             )
-            db.add(user)
-            db.flush()
+
+        agent_users = [user(f"bench.agent{i:05d}", "agent", teams[i // team_size]) for i in range(agents)]
+        sup_users = [user(f"bench.sup{t:03d}", "supervisor", team) for t, team in enumerate(teams)]
+        db.add_all(agent_users + sup_users)
+        db.flush()  # one multi-row INSERT per batch; ids come back
+
+        def account(u: User) -> Account:
             sid = str(uuid.uuid4())
             db.add(
                 AuthSession(
                     id=sid,
-                    user_id=user.id,
+                    user_id=u.id,
                     client_kind="desktop",
                     device="bench",
                     client_version=__version__,
                     created_at=now,
                 )
             )
-            if role == "agent":
+            if u.role == "agent":
                 db.add(
                     AgentStateRow(
-                        user_id=user.id,
+                        user_id=u.id,
                         state=AgentState.READY.value,
                         reason=None,
                         since=now,
@@ -120,13 +126,12 @@ def populate(url: str, agents: int, team_size: int) -> tuple[list[Account], list
                         wrap_up_extensions=0,
                     )
                 )
-            token = signer.sign({"sub": user.id, "sid": sid, "exp": exp, "jti": uuid.uuid4().hex[:12]})
-            return Account(user.id, team.id, token, role)
+            token = signer.sign({"sub": u.id, "sid": sid, "exp": exp, "jti": uuid.uuid4().hex[:12]})
+            assert u.team_id is not None
+            return Account(u.id, u.team_id, token, u.role)
 
-        for i in range(agents):
-            agent_accounts.append(account(f"bench.agent{i:05d}", "agent", teams[i // team_size]))
-        for t, team in enumerate(teams):
-            supervisors.append(account(f"bench.sup{t:03d}", "supervisor", team))
+        agent_accounts = [account(u) for u in agent_users]
+        supervisors = [account(u) for u in sup_users]
         db.commit()
     engine.dispose()
     return agent_accounts, supervisors
@@ -222,10 +227,14 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
     for c in clients:
         by_team.setdefault(c.account.team_id, []).append(c)
     sup_by_team = {s.team_id: s for s in sups}
-    https = [httpx.AsyncClient(base_url=h.api, timeout=30, limits=httpx.Limits(max_connections=50)) for h in hubs]
+    # Idle pooled connections are dropped before uvicorn's 5 s keep-alive ends them (a request racing that close
+    # would fail with a read error).
+    limits = httpx.Limits(max_connections=50, keepalive_expiry=2.0)
+    https = [httpx.AsyncClient(base_url=h.api, timeout=30, limits=limits) for h in hubs]
     delivery: list[float] = []
     rest: list[float] = []
     lost = 0
+    transport_errors: list[str] = []
     rng = random.Random(5)
 
     async def one_push(i: int) -> None:
@@ -235,11 +244,16 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         http = https[(i + 1) % len(https)]  # with two hubs: command on the other process than most agents
         state = AgentState.NOT_READY if i % 2 == 0 else AgentState.READY
         t0 = time.perf_counter()
-        r = await http.post(
-            f"/agents/{target.account.user_id}/force",
-            json={"state": state.value},
-            headers={"Authorization": f"Bearer {sup.token}"},
-        )
+        try:
+            r = await http.post(
+                f"/agents/{target.account.user_id}/force",
+                json={"state": state.value},
+                headers={"Authorization": f"Bearer {sup.token}"},
+            )
+        except httpx.TransportError as exc:
+            transport_errors.append(type(exc).__name__)
+            lost += 1
+            return
         t_rest = time.perf_counter()
         if r.status_code != 200:
             lost += 1
@@ -262,12 +276,39 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         delivery.append(t_recv - t0)
 
     pushes = []
+    print(f"load average at the start of the pushes: {_load()}")
+    cpu_start = [cpu_seconds(h) for h in hubs]
+    me = psutil.Process()
+    my_cpu_start = sum(me.cpu_times()[:2])
+    lags: list[float] = []
+
+    async def lag_probe() -> None:
+        # how late this (client) process's own loop runs: when it lags, the delivery figures are the clients'
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(0.1)
+            lags.append(time.perf_counter() - t - 0.1)
+
+    probe = asyncio.create_task(lag_probe())
     t_start = time.perf_counter()
     for i in range(args.pushes):
         pushes.append(asyncio.create_task(one_push(i)))
         await asyncio.sleep(1 / args.rate)
     await asyncio.wait_for(asyncio.gather(*pushes), 60)
     elapsed = time.perf_counter() - t_start
+    probe.cancel()
+    print(f"load average at the end of the pushes: {_load()} ({os.cpu_count()} CPUs)")
+    my_cpu = sum(me.cpu_times()[:2]) - my_cpu_start
+    if lags:
+        print(
+            f"clients (this process): CPU {my_cpu / elapsed * 100:.0f} % of one core; event-loop lag "
+            f"p50 {pct(lags, 50) * 1000:.0f} ms, p99 {pct(lags, 99) * 1000:.0f} ms"
+        )
+    for i, h in enumerate(hubs):
+        used = cpu_seconds(h) - cpu_start[i]
+        print(
+            f"hub {i} CPU during the pushes: {used:.1f} s in {elapsed:.1f} s ({used / elapsed * 100:.0f} % of one core)"
+        )
     for i, h in enumerate(hubs):
         print(
             f"hub {i} (pid {h.process.pid}) RSS with {len(clients) // len(hubs)} agents connected: {rss_mb(h):.0f} MB"
@@ -277,6 +318,11 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         await http_client.aclose()
     await asyncio.gather(*tasks, return_exceptions=True)
     print(f"pushes: {len(delivery)} delivered, {lost} lost/refused, {elapsed:.1f} s at {args.rate}/s")
+    if transport_errors:
+        print(f"REST transport errors: {', '.join(sorted(set(transport_errors)))} x{len(transport_errors)}")
+    for i, h in enumerate(hubs):
+        if not h.process.alive():
+            print(f"hub {i} exited ({h.process.proc.returncode if h.process.proc else '?'}):\n{h.process.tail(40)}")
     if delivery:
         print(
             f"delivery (force → agent socket): p50 {pct(delivery, 50) * 1000:.1f} ms, "
@@ -286,6 +332,15 @@ async def measure(hubs: list[HubProcess], agents: list[Account], sups: list[Acco
         print(f"REST force command: p50 {pct(rest, 50) * 1000:.1f} ms, p99 {pct(rest, 99) * 1000:.1f} ms")
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def cpu_seconds(proc: HubProcess) -> float:
+    times = psutil.Process(proc.process.pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def rss_mb(proc: HubProcess) -> float:
     p = psutil.Process(proc.process.pid)
     total = p.memory_info().rss
@@ -293,6 +348,16 @@ def rss_mb(proc: HubProcess) -> float:
         with contextlib.suppress(psutil.Error):
             total += child.memory_info().rss
     return total / 1e6
+
+
+def run(main: Coroutine[Any, Any, None]) -> None:
+    """The clients' loop: uvloop when installed (as the hub's), so the clients' own overhead stays small."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -339,7 +404,7 @@ def main() -> int:
             hubs.append(HubProcess(url, work, name=f"bench-hub-{i}", env=env, args=("--no-access-log",)).start())
         for i, h in enumerate(hubs):
             print(f"hub {i} RSS idle: {rss_mb(h):.0f} MB")
-        asyncio.run(measure(hubs, agents, sups, args))
+        run(measure(hubs, agents, sups, args))
         return 0
     finally:
         for h in hubs:

@@ -95,6 +95,36 @@ class BodyLimitMiddleware:
         await send({"type": "http.response.body", "body": response.body})
 
 
+class RequestIdMiddleware:
+    """``request.state.request_id`` from the caller's ``X-Request-Id`` (or a new one), echoed on the response.
+
+    Plain ASGI: Starlette's ``BaseHTTPMiddleware`` runs every request through an extra task and memory streams.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = ""
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                given = value.decode("latin-1")[:64]
+                break
+        request_id = given or uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        header = (b"x-request-id", request_id.encode("latin-1"))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
     pending = list(messages)
 
@@ -202,12 +232,21 @@ async def _background(ctx: HubContext) -> None:
 
 
 def _sweep_once(ctx: HubContext, seen: dict[int, Any]) -> None:
-    with ctx.sessions() as db:
-        if seen:
+    """Flush the heartbeats, then sweep. On SQLite each write transaction holds the one write lock that every REST
+    change waits for, so the flush is one short transaction and the sweep first looks (read-only) whether it has
+    anything to change at all."""
+    if seen:
+        with ctx.sessions() as db:
             ctx.states.seen(db, seen)
             db.commit()
-        ctx.states.sweep(db, utcnow())
-        db.commit()
+    now = utcnow()
+    with ctx.read_sessions() as db:
+        due = ctx.states.sweep_due(db, now)
+        db.rollback()
+    if due:
+        with ctx.sessions() as db:
+            ctx.states.sweep(db, now, due)
+            db.commit()
 
 
 def _prune_once(ctx: HubContext) -> None:
@@ -247,13 +286,6 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
 
-    @app.middleware("http")
-    async def _request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        request.state.request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
-        response = await call_next(request)
-        response.headers["X-Request-Id"] = request.state.request_id
-        return response
-
     _install_error_handlers(app)
 
     @app.get(f"{API_PREFIX}/status", response_model=HubStatus, tags=["hub"])
@@ -274,5 +306,6 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
     app.include_router(admin.build_router(ctx), prefix=API_PREFIX)
     app.include_router(ticket_sync_routes.build_router(ctx), prefix=API_PREFIX)
     app.include_router(ws.build_router(ctx))
+    app.add_middleware(RequestIdMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=config.max_body_bytes)
     return app

@@ -35,6 +35,8 @@ class HubConfig:
     heartbeat_misses: int = HEARTBEAT_MISSES
     offline_grace_s: float = 120.0  # default per team; forced sign-out no earlier than this after going offline
     sweep_interval_s: float = 5.0
+    #: PostgreSQL: first wait before re-establishing a lost LISTEN connection (doubles up to 30 s).
+    listen_retry_s: float = 1.0
     min_client_version: str = MIN_CLIENT_VERSION
     #: Where the site publishes the current client (shown by clients older than ``min_client_version``).
     update_url: str = ""
@@ -48,6 +50,8 @@ class HubConfig:
                 raise ConfigError(f"offline_grace_s must be at least {MIN_OFFLINE_GRACE_S:.0f}")
             if self.heartbeat_interval_s < 5:
                 raise ConfigError("heartbeat_interval_s must be at least 5")
+        if not 0.05 <= self.listen_retry_s <= 60:
+            raise ConfigError("listen_retry_s must be 0.05..60")
         if self.max_body_bytes < 1024:
             raise ConfigError("max_body_bytes must be at least 1024")
         if not 1 <= self.port <= 65535 and self.port != 0:

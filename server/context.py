@@ -45,7 +45,7 @@ def build_context(config: HubConfig) -> HubContext:
         else sessions
     )
     instance_id = uuid.uuid4().hex[:12]
-    bus = EventBus(engine, sessions, instance_id)
+    bus = EventBus(engine, sessions, instance_id, read_sessions=read_sessions, listen_retry_s=config.listen_retry_s)
     with sessions() as db:
         secret = load_secret(db)
         db.commit()

@@ -25,7 +25,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -382,7 +382,14 @@ def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> En
     readers never wait for the write lock (WAL lets them read the last committed state while a writer works).
     """
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Writers: one pooled connection. SQLite has one write lock anyway; waiting for the pool is a queue with a
+        # wake-up, where waiting in SQLite's busy handler polls with sleeps of up to 100 ms (REST changes stuck
+        # behind the presence flush took that long).
+        pool: dict[str, Any] = {}
+        if make_url(url).database not in (None, "", ":memory:"):  # a file (in-memory ones have their own pool)
+            pool = {"pool_size": 5, "max_overflow": 10} if read_only else {"pool_size": 1, "max_overflow": 0}
+            pool["pool_timeout"] = 30
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -6,7 +6,9 @@ All functions run inside the caller's transaction (worker thread) and emit ``age
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -86,6 +88,23 @@ def policy_json(policy: TeamPolicy) -> dict[str, Any]:
     return data
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class SweepDue:
+    """Agents the presence sweep has to change (by user id)."""
+
+    offline: list[int]  # online, but no heartbeat for ``offline_after_s``
+    sign_out: list[int]  # offline for longer than their team's grace
+    wrap_up: list[int]  # a timed wrap-up that is over
+
+    def __bool__(self) -> bool:
+        return bool(self.offline or self.sign_out or self.wrap_up)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 class StateService:
     def __init__(self, bus: EventBus, default_grace_s: float, offline_after_s: float) -> None:
         self.bus = bus
@@ -94,25 +113,39 @@ class StateService:
 
     # -- reading ----------------------------------------------------------------------------------------
     def row(self, db: Session, user: User) -> AgentStateRow:
-        row = db.get(AgentStateRow, user.id)
+        """The agent's state row, locked for this transaction (PostgreSQL ``FOR UPDATE``; SQLite writers are serialised
+        anyway): two concurrent changes of one agent must not both start from the same version.
+
+        Lock order: a transaction locks the state rows it changes before it emits its first event (``EventBus.emit``
+        takes the event advisory lock, held to the commit); the other way round two transactions can deadlock."""
+        row = db.get(AgentStateRow, user.id, with_for_update=True)
         if row is None:
-            row = AgentStateRow(
-                user_id=user.id,
-                state=AgentState.SIGNED_OUT.value,
-                reason=None,
-                since=utcnow(),
-                version=1,
-                cause=StateCause.SYSTEM.value,
-                online=False,
-                wrap_up_extensions=0,
-            )
+            row = self._new_row(user)
             db.add(row)
             db.flush()
         return row
 
+    @staticmethod
+    def _new_row(user: User) -> AgentStateRow:
+        """The state of an agent the hub has no row for yet (signed out); not added to the session."""
+        return AgentStateRow(
+            user_id=user.id,
+            state=AgentState.SIGNED_OUT.value,
+            reason=None,
+            since=utcnow(),
+            version=1,
+            cause=StateCause.SYSTEM.value,
+            online=False,
+            wrap_up_extensions=0,
+        )
+
     def status(self, db: Session, user: User, row: AgentStateRow | None = None) -> AgentStatus:
         row = row or self.row(db, user)
         changer = db.get(User, row.changed_by) if row.changed_by is not None else None
+        return self._status(user, row, changer.display_name if changer else None)
+
+    @staticmethod
+    def _status(user: User, row: AgentStateRow, changed_by_name: str | None) -> AgentStatus:
         return AgentStatus(
             agent_id=user.id,
             username=user.username,
@@ -126,13 +159,18 @@ class StateService:
             pending_reason=row.pending_reason,
             cause=StateCause(row.cause),
             changed_by=row.changed_by,
-            changed_by_name=changer.display_name if changer else None,
+            changed_by_name=changed_by_name,
             online=row.online,
             last_seen=row.last_seen,
             call_id=row.call_id,
             wrap_up_until=row.wrap_up_until,
             wrap_up_extensions=row.wrap_up_extensions,
         )
+
+    def current_status(self, db: Session, user: User) -> AgentStatus:
+        """The agent's status without writing (an agent never seen yet is signed out): for read-only sessions."""
+        row = db.get(AgentStateRow, user.id)
+        return self.status(db, user, row if row is not None else self._new_row(user))
 
     def policy_for(self, db: Session, user: User) -> TeamPolicy:
         team = db.get(Team, user.team_id) if user.team_id is not None else None
@@ -141,10 +179,26 @@ class StateService:
         return team_policy(team, self.default_grace_s)
 
     def team_board(self, db: Session, team_id: int) -> list[AgentStatus]:
-        users = db.scalars(
-            select(User).where(User.team_id == team_id, User.role == Role.AGENT.value, User.active.is_(True))
+        """Every active agent of the team, in two queries whatever its size; read-only."""
+        query = (
+            select(User, AgentStateRow)
+            .outerjoin(AgentStateRow, AgentStateRow.user_id == User.id)
+            .where(User.team_id == team_id, User.role == Role.AGENT.value, User.active.is_(True))
+            .order_by(User.id)
         )
-        return [self.status(db, u) for u in users]
+        pairs: list[tuple[User, AgentStateRow | None]] = [(user, row) for user, row in db.execute(query).tuples()]
+        changer_ids = {row.changed_by for _user, row in pairs if row is not None and row.changed_by is not None}
+        names = (
+            dict(db.execute(select(User.id, User.display_name).where(User.id.in_(changer_ids))).tuples().all())
+            if changer_ids
+            else {}
+        )
+        board: list[AgentStatus] = []
+        for user, row in pairs:
+            state_row = row if row is not None else self._new_row(user)
+            name = names.get(state_row.changed_by) if state_row.changed_by is not None else None
+            board.append(self._status(user, state_row, name))
+        return board
 
     # -- changing -----------------------------------------------------------------------------------------
     def _validate_reason(self, policy: TeamPolicy, reason: str | None, *, by_hub: bool, field: str = "reason") -> str:
@@ -502,48 +556,116 @@ class StateService:
 
     # -- presence ---------------------------------------------------------------------------------------
     def seen(self, db: Session, user_ids: dict[int, datetime]) -> list[AgentStatus]:
-        """Record heartbeats (batched, a few hundred rows per statement); agents coming back online emit an event."""
-        changed: list[AgentStatus] = []
-        ids = sorted(user_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        """Record heartbeats. Agents already online: one UPDATE per few hundred, nothing loaded. The few coming (back)
+        online are updated row by row and announced with an event (after every row is locked: see ``row``)."""
+        rest: list[int] = []
+        for chunk in _chunks(sorted(user_ids)):
             at = max(user_ids[i] for i in chunk)
-            db.execute(
-                update(AgentStateRow)
-                .where(AgentStateRow.user_id.in_(chunk), AgentStateRow.online.is_(True))
-                .values(last_seen=at)
-            )
-            coming_back = list(
+            updated = set(
                 db.scalars(
-                    select(AgentStateRow).where(AgentStateRow.user_id.in_(chunk), AgentStateRow.online.is_(False))
+                    update(AgentStateRow)
+                    .where(AgentStateRow.user_id.in_(chunk), AgentStateRow.online.is_(True))
+                    .values(last_seen=at)
+                    .returning(AgentStateRow.user_id)
+                    .execution_options(synchronize_session=False)
                 )
             )
-            known = {r.user_id for r in db.scalars(select(AgentStateRow).where(AgentStateRow.user_id.in_(chunk)))}
-            users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(chunk), User.role != Role.ADMIN.value))}
-            for uid in chunk:
-                if uid in users and uid not in known:
-                    coming_back.append(self.row(db, users[uid]))
-            for row in coming_back:
-                user = users.get(row.user_id)
-                if user is None:
-                    continue
-                row.last_seen = user_ids[row.user_id]
-                row.online = True
-                row.offline_since = None
-                row.version += 1
-                db.flush()
-                status = self.status(db, user, row)
-                self.bus.emit(db, EventType.AGENT_STATE, status, self.audience(user))
-                changed.append(status)
+            rest.extend(uid for uid in chunk if uid not in updated)
+        users: dict[int, User] = {}
+        rows: dict[int, AgentStateRow] = {}
+        for chunk in _chunks(rest):
+            users.update(
+                (u.id, u) for u in db.scalars(select(User).where(User.id.in_(chunk), User.role != Role.ADMIN.value))
+            )
+            rows.update(
+                (r.user_id, r)
+                for r in db.scalars(
+                    select(AgentStateRow)
+                    .where(AgentStateRow.user_id.in_(chunk))
+                    .order_by(AgentStateRow.user_id)
+                    .with_for_update()
+                )
+            )
+        for uid, agent in users.items():
+            if uid not in rows:
+                rows[uid] = self.row(db, agent)  # first heartbeat ever: a signed-out row
+        changed: list[AgentStatus] = []
+        for uid in rest:
+            user = users.get(uid)
+            if user is None:
+                continue
+            row = rows[uid]
+            row.last_seen = user_ids[uid]
+            row.online = True
+            row.offline_since = None
+            row.version += 1
+            db.flush()
+            status = self.status(db, user, row)
+            self.bus.emit(db, EventType.AGENT_STATE, status, self.audience(user))
+            changed.append(status)
         return changed
 
-    def sweep(self, db: Session, now: datetime) -> int:
-        """Offline detection, forced sign-out after the grace, and wrap-up timers. Safe to run in every process:
-        each change is a conditional update on the current row."""
-        changes = 0
+    def _policies(self, db: Session, team_ids: set[int | None]) -> dict[int | None, TeamPolicy]:
+        default = TeamPolicy(0, "", list(DEFAULT_REASONS), WrapUpPolicy(), int(self.default_grace_s))
+        out: dict[int | None, TeamPolicy] = {None: default}
+        ids = [t for t in team_ids if t is not None]
+        if ids:
+            for team in db.scalars(select(Team).where(Team.id.in_(ids))):
+                out[team.id] = team_policy(team, self.default_grace_s)
+        return out
+
+    def sweep_due(self, db: Session, now: datetime) -> SweepDue:
+        """Which agents the sweep would change (read-only, three small queries): most sweeps find nothing and
+        then take no write lock at all."""
         limit = now - timedelta(seconds=self.offline_after_s)
-        rows = db.scalars(select(AgentStateRow).where(AgentStateRow.online.is_(True), AgentStateRow.last_seen < limit))
-        for row in list(rows):
+        offline = list(
+            db.scalars(
+                select(AgentStateRow.user_id).where(AgentStateRow.online.is_(True), AgentStateRow.last_seen < limit)
+            )
+        )
+        away = db.execute(
+            select(AgentStateRow.user_id, AgentStateRow.offline_since, AgentStateRow.last_seen, User.team_id)
+            .join(User, User.id == AgentStateRow.user_id)
+            .where(AgentStateRow.online.is_(False), AgentStateRow.state != AgentState.SIGNED_OUT.value)
+        ).all()
+        timed = db.execute(
+            select(AgentStateRow.user_id, User.team_id)
+            .join(User, User.id == AgentStateRow.user_id)
+            .where(
+                AgentStateRow.state == AgentState.WRAP_UP.value,
+                AgentStateRow.wrap_up_until < now - timedelta(seconds=2),
+            )
+        ).all()
+        policies = self._policies(db, {t for *_rest, t in away} | {t for _uid, t in timed})
+        sign_out = []
+        for uid, offline_since, last_seen, team_id in away:
+            since = offline_since or last_seen
+            policy = policies.get(team_id, policies[None])
+            if since is not None and (now - since).total_seconds() >= policy.offline_grace_s:
+                sign_out.append(uid)
+        wrap_up = [
+            uid
+            for uid, team_id in timed
+            if policies.get(team_id, policies[None]).wrap_up.mode is not WrapUpMode.OPTIONAL  # no enforced end
+        ]
+        return SweepDue(offline, sign_out, wrap_up)
+
+    def sweep(self, db: Session, now: datetime, due: SweepDue | None = None) -> int:
+        """Offline detection, forced sign-out after the grace, and wrap-up timers, for the agents ``due`` names
+        (``sweep_due`` when not given). Safe to run in every process: each row is locked and checked again, all of
+        them before the first event is emitted (see ``row``)."""
+        due = due if due is not None else self.sweep_due(db, now)
+        limit = now - timedelta(seconds=self.offline_after_s)
+        wrap_end = now - timedelta(seconds=2)
+        going_offline = self._locked(db, due.offline, AgentStateRow.online.is_(True), AgentStateRow.last_seen < limit)
+        signing_out = self._locked(
+            db, due.sign_out, AgentStateRow.online.is_(False), AgentStateRow.state != AgentState.SIGNED_OUT.value
+        )
+        wrapping_up = self._locked(
+            db, due.wrap_up, AgentStateRow.state == AgentState.WRAP_UP.value, AgentStateRow.wrap_up_until < wrap_end
+        )
+        changes = 0
+        for row in going_offline:
             user = db.get(User, row.user_id)
             if user is None:
                 continue
@@ -553,30 +675,17 @@ class StateService:
             db.flush()
             self.bus.emit(db, EventType.AGENT_STATE, self.status(db, user, row), self.audience(user))
             changes += 1
-        offline = db.scalars(
-            select(AgentStateRow).where(
-                AgentStateRow.online.is_(False), AgentStateRow.state != AgentState.SIGNED_OUT.value
-            )
-        )
-        for row in list(offline):
+        for row in signing_out:
             user = db.get(User, row.user_id)
-            if user is None:
-                continue
             since = row.offline_since or row.last_seen
-            if since is None:
+            if user is None or since is None:
                 continue
             grace = self.policy_for(db, user).offline_grace_s
             if (now - since).total_seconds() >= grace and self.system_change(
                 db, user, AgentState.SIGNED_OUT, SystemReason.OFFLINE.value
             ):
                 changes += 1
-        timed = db.scalars(
-            select(AgentStateRow).where(
-                AgentStateRow.state == AgentState.WRAP_UP.value,
-                AgentStateRow.wrap_up_until < now - timedelta(seconds=2),
-            )
-        )
-        for row in list(timed):
+        for row in wrapping_up:
             user = db.get(User, row.user_id)
             if user is None:
                 continue
@@ -589,6 +698,15 @@ class StateService:
             self._commit_change(db, user, row, cause=StateCause.SYSTEM, actor=None)
             changes += 1
         return changes
+
+    @staticmethod
+    def _locked(db: Session, ids: list[int], *conditions: Any) -> list[AgentStateRow]:
+        """The state rows of ``ids`` that still meet ``conditions``, locked for this transaction, in id order."""
+        out: list[AgentStateRow] = []
+        for chunk in _chunks(sorted(ids)):
+            query = select(AgentStateRow).where(AgentStateRow.user_id.in_(chunk), *conditions)
+            out.extend(db.scalars(query.order_by(AgentStateRow.user_id).with_for_update()))
+        return out
 
     def sign_out_for_takeover(self, db: Session, user: User) -> None:
         row = self.row(db, user)

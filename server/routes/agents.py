@@ -39,6 +39,7 @@ from server.routes.deps import (
     IdPath,
     db_dependency,
     principal_dependency,
+    read_db_dependency,
     require_admin,
     require_team_access,
     wire,
@@ -53,6 +54,8 @@ def build_router(ctx: HubContext) -> APIRouter:
     get_db = db_dependency(ctx)
     current = principal_dependency(ctx)
     DB = Annotated[Session, Depends(get_db)]  # noqa: N806 - a type alias for FastAPI dependencies
+    # Handlers that only read: on SQLite they never wait for (or hold) the write lock.
+    ReadDB = Annotated[Session, Depends(read_db_dependency(ctx))]  # noqa: N806 - a type alias for FastAPI dependencies
     Me = Annotated[Principal, Depends(current)]  # noqa: N806 - a type alias for FastAPI dependencies
 
     def _user(db: Session, me: Principal) -> User:
@@ -66,10 +69,8 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     # -- own state --------------------------------------------------------------------------------------
     @router.get("/agents/me/state", response_model=AgentStatus, responses=_ERRORS)
-    def my_state(me: Me, db: DB) -> JSONResponse:
-        status = ctx.states.status(db, _user(db, me))
-        db.commit()
-        return wire(status)
+    def my_state(me: Me, db: ReadDB) -> JSONResponse:
+        return wire(ctx.states.current_status(db, _user(db, me)))
 
     @router.put("/agents/me/state", response_model=AgentStatus, responses=_ERRORS)
     def change_my_state(body: StateChangeRequest, me: Me, db: DB) -> JSONResponse:
@@ -88,16 +89,14 @@ def build_router(ctx: HubContext) -> APIRouter:
         return Response(status_code=204)
 
     @router.get("/agents/me/policy", response_model=TeamPolicy, responses=_ERRORS)
-    def my_policy(me: Me, db: DB) -> JSONResponse:
+    def my_policy(me: Me, db: ReadDB) -> JSONResponse:
         return wire(ctx.states.policy_for(db, _user(db, me)))
 
     # -- supervisors -----------------------------------------------------------------------------------
     @router.get("/teams/{team_id}/agents", response_model=list[AgentStatus], responses=_ERRORS)
-    def team_board(team_id: IdPath, me: Me, db: DB) -> JSONResponse:
+    def team_board(team_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
         require_team_access(me, team_id)
-        board = ctx.states.team_board(db, team_id)
-        db.commit()
-        return wire(board)
+        return wire(ctx.states.team_board(db, team_id))
 
     @router.post("/agents/{agent_id}/force", response_model=AgentStatus, responses=_ERRORS)
     def force(agent_id: IdPath, body: ForceStateCommand, me: Me, db: DB) -> JSONResponse:
@@ -110,7 +109,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(status)
 
     @router.get("/agents/{agent_id}/state", response_model=AgentStatus, responses=_ERRORS)
-    def agent_state(agent_id: IdPath, me: Me, db: DB) -> JSONResponse:
+    def agent_state(agent_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
         agent = db.get(User, agent_id)
         if agent is None:
             raise not_found("agent")
@@ -118,15 +117,13 @@ def build_router(ctx: HubContext) -> APIRouter:
             if agent.team_id is None:
                 raise forbidden("not your team")
             require_team_access(me, agent.team_id)
-        status = ctx.states.status(db, agent)
-        db.commit()
-        return wire(status)
+        return wire(ctx.states.current_status(db, agent))
 
     @router.get("/agents/{agent_id}/history", response_model=list[StateHistoryEntry], responses=_ERRORS)
     def history(
         agent_id: IdPath,
         me: Me,
-        db: DB,
+        db: ReadDB,
         since: datetime | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     ) -> JSONResponse:
@@ -197,7 +194,7 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     # -- team policy -------------------------------------------------------------------------------------
     @router.get("/teams/{team_id}/policy", response_model=TeamPolicy, responses=_ERRORS)
-    def get_policy(team_id: IdPath, me: Me, db: DB) -> JSONResponse:
+    def get_policy(team_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
         if me.team_id != team_id and me.role is not Role.ADMIN:
             raise forbidden("not your team")
         team = db.get(Team, team_id)
@@ -252,31 +249,24 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(message, 201)
 
     @router.get("/broadcasts", response_model=list[Broadcast], responses=_ERRORS)
-    def active_broadcasts(me: Me, db: DB) -> JSONResponse:
+    def active_broadcasts(me: Me, db: ReadDB) -> JSONResponse:
         now = utcnow()
         query = select(BroadcastRow).where(BroadcastRow.expires_at > now)
         if me.role is not Role.ADMIN:
             query = query.where(BroadcastRow.team_id == me.team_id)
-        out = []
-        for row in db.scalars(query.order_by(BroadcastRow.id)):
-            sender = db.get(User, row.sender_id)
-            out.append(
-                Broadcast(
-                    row.id,
-                    row.team_id,
-                    row.text,
-                    row.sender_id,
-                    sender.display_name if sender else "",
-                    row.created_at,
-                    row.expires_at,
-                )
-            )
-        return wire(out)
+        rows = list(db.scalars(query.order_by(BroadcastRow.id)))
+        names = _names(db, {r.sender_id for r in rows})
+        return wire(
+            [
+                Broadcast(r.id, r.team_id, r.text, r.sender_id, names.get(r.sender_id, ""), r.created_at, r.expires_at)
+                for r in rows
+            ]
+        )
 
     # -- metrics -------------------------------------------------------------------------------------------
     @router.get("/teams/{team_id}/metrics", response_model=TeamMetrics, responses=_ERRORS)
     def metrics(
-        team_id: IdPath, me: Me, db: DB, since: datetime | None = None, until: datetime | None = None
+        team_id: IdPath, me: Me, db: ReadDB, since: datetime | None = None, until: datetime | None = None
     ) -> JSONResponse:
         require_team_access(me, team_id)
         end = _aware(until) if until else utcnow()
@@ -316,7 +306,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire(report, 201)
 
     @router.get("/teams/{team_id}/health", response_model=list[HealthReport], responses=_ERRORS)
-    def team_health(team_id: IdPath, me: Me, db: DB) -> JSONResponse:
+    def team_health(team_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
         require_team_access(me, team_id)
         rows = db.scalars(
             select(HealthReportRow).join(User, User.id == HealthReportRow.user_id).where(User.team_id == team_id)
@@ -324,7 +314,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         return wire([from_wire(HealthReport, r.report) for r in rows])
 
     @router.get("/agents/{agent_id}/health", response_model=HealthReport, responses=_ERRORS)
-    def agent_health(agent_id: IdPath, me: Me, db: DB) -> JSONResponse:
+    def agent_health(agent_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
         agent = db.get(User, agent_id)
         if agent is None:
             raise not_found("agent")
@@ -344,38 +334,54 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _names(db: Session, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(db.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).tuples().all())
+
+
 def _team_metrics(db: Session, team_id: int, start: datetime, end: datetime) -> TeamMetrics:
-    agents = list(db.scalars(select(User).where(User.team_id == team_id, User.role == Role.AGENT.value)))
-    per_agent: list[AgentMetrics] = []
-    totals_time: dict[str, float] = {s.value: 0.0 for s in AgentState}
-    tot_offered = tot_handled = tot_missed = 0
-    tot_handle_s = 0.0
-    tot_handle_n = 0
-    for agent in agents:
-        times = {s.value: 0.0 for s in AgentState}
+    """Three queries whatever the team's size (agents, their state history in the window, their calls)."""
+    agents = list(
+        db.scalars(select(User).where(User.team_id == team_id, User.role == Role.AGENT.value).order_by(User.id))
+    )
+    ids = [a.id for a in agents]
+    now = utcnow()
+    times_by_agent: dict[int, dict[str, float]] = {a.id: {s.value: 0.0 for s in AgentState} for a in agents}
+    calls_by_agent: dict[int, list[CallRecord]] = {a.id: [] for a in agents}
+    if ids:
         entries = db.scalars(
             select(AgentStateHistory).where(
-                AgentStateHistory.user_id == agent.id,
+                AgentStateHistory.user_id.in_(ids),
                 AgentStateHistory.started_at < end,
                 (AgentStateHistory.ended_at.is_(None)) | (AgentStateHistory.ended_at > start),
             )
         )
         for e in entries:
             s = max(e.started_at, start)
-            t = min(e.ended_at or utcnow(), end)
+            t = min(e.ended_at or now, end)
             if t > s:
+                times = times_by_agent[e.user_id]
                 times[e.state] = times.get(e.state, 0.0) + (t - s).total_seconds()
-        calls = list(
-            db.scalars(
-                select(CallRecord).where(
-                    CallRecord.user_id == agent.id, CallRecord.offered_at >= start, CallRecord.offered_at < end
-                )
+        calls = db.scalars(
+            select(CallRecord).where(
+                CallRecord.user_id.in_(ids), CallRecord.offered_at >= start, CallRecord.offered_at < end
             )
         )
-        offered = len(calls)
-        handled = sum(1 for c in calls if c.answered_at is not None)
-        missed = sum(1 for c in calls if c.missed)
-        handle = [c.handle_seconds for c in calls if c.handle_seconds is not None]
+        for c in calls:
+            calls_by_agent[c.user_id].append(c)
+    per_agent: list[AgentMetrics] = []
+    totals_time: dict[str, float] = {s.value: 0.0 for s in AgentState}
+    tot_offered = tot_handled = tot_missed = 0
+    tot_handle_s = 0.0
+    tot_handle_n = 0
+    for agent in agents:
+        times = times_by_agent[agent.id]
+        agent_calls = calls_by_agent[agent.id]
+        offered = len(agent_calls)
+        handled = sum(1 for c in agent_calls if c.answered_at is not None)
+        missed = sum(1 for c in agent_calls if c.missed)
+        handle = [c.handle_seconds for c in agent_calls if c.handle_seconds is not None]
         per_agent.append(
             AgentMetrics(
                 agent_id=agent.id,

@@ -38,7 +38,7 @@ from server.auth import Principal, user_info
 from server.context import HubContext
 from server.db import User, utcnow
 from server.errors import ApiError
-from server.push import Connection, WireEvent, control_frame, visible
+from server.push import Connection, LiveGate, WireEvent, control_frame, visible
 
 log = logging.getLogger(__name__)
 HELLO_TIMEOUT_S = 10.0
@@ -126,19 +126,17 @@ def build_router(ctx: HubContext) -> APIRouter:
             first = replay[0].seq if replay else None
             welcome = dataclasses.replace(welcome, head_seq=head, replay_from=first)
             await ws.send_text(control_frame(ControlType.WELCOME, welcome))
-            last_sent = hello.last_seq or 0
+            # live events at or below the floor were covered by the replay read (or predate a fresh connection)
+            floor = head
             if replay is None:
                 await ws.send_text(control_frame(ControlType.RESYNC_REQUIRED, ResyncRequired(head, reason)))
-                last_sent = head
             else:
                 for ev in replay:
                     await ws.send_text(ev.frame())
-                    last_sent = ev.seq
-                if hello.last_seq is None:
-                    last_sent = head
+                    floor = max(floor, ev.seq)
             ctx.seen[principal.user_id] = utcnow()
             reader = asyncio.create_task(_reader(ws, conn, principal))
-            writer = asyncio.create_task(_writer(ws, conn, last_sent))
+            writer = asyncio.create_task(_writer(ws, conn, LiveGate(floor)))
             closer = asyncio.create_task(conn.closed.wait())
             _done, pending = await asyncio.wait({reader, writer, closer}, return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
@@ -183,15 +181,12 @@ def build_router(ctx: HubContext) -> APIRouter:
                 ctx.seen[principal.user_id] = utcnow()
                 conn.offer(None, control_frame(ControlType.PONG, Pong(utcnow(), payload.client_time)))
 
-    async def _writer(ws: WebSocket, conn: Connection, last_sent: int) -> None:
+    async def _writer(ws: WebSocket, conn: Connection, gate: LiveGate) -> None:
         while True:
             seq, frame = await conn.queue.get()
-            if seq is not None:
-                if seq <= last_sent:
-                    continue  # already replayed
-                last_sent = seq
-            if not frame:
-                continue
-            await ws.send_text(frame)
+            if seq is not None and not gate.admit(seq):
+                continue  # covered by the replay, or sent already
+            if frame:
+                await ws.send_text(frame)
 
     return router
