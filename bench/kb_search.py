@@ -5,16 +5,23 @@ sentences, so common words such as 退款 match thousands of articles), loads th
 (jieba segmentation → FTS5 on SQLite, or tsvector + GIN on PostgreSQL), then runs a mix of one-, two- and three-word
 queries (Chinese and English) and prints p50/p95 of:
 
-- the search itself (``KbService.search``: segmentation, ranked full-text query, total count, snippets), and
+- the search itself (``KbService.search``: segmentation, ranked full-text query, capped total count, snippets for
+  the returned page) with the hub's result cache off, so every query runs in the database;
+- the same with the result cache on (what a hub does: repeated queries between two knowledge-base changes are served
+  from memory), and
 - the same queries over HTTP against a running hub (``GET /api/v1/kb/search``), unless ``--no-http``.
+
+The load average is printed with the figures: on a shared machine they depend on it.
 
     .venv/bin/python bench/kb_search.py                      # 100,000 articles, SQLite
     .venv/bin/python bench/kb_search.py --backend postgresql
+    .venv/bin/python bench/kb_search.py --database-url sqlite:////tmp/kb.sqlite3 --keep   # build once, rerun fast
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import signal
@@ -202,6 +209,8 @@ def generate(count: int, seed: int = 20261123) -> list[tuple[str, str, str, list
 
 
 def load(url: str, count: int) -> float:
+    from sqlalchemy import insert
+
     from server.db import KbArticleRow, make_engine, make_sessionmaker, utcnow
     from server.kb import plain_text, segmented
 
@@ -209,30 +218,64 @@ def load(url: str, count: int) -> float:
     t0 = time.perf_counter()
     with make_sessionmaker(engine)() as db:
         now = utcnow()
-        batch: list[KbArticleRow] = []
+        batch: list[dict[str, object]] = []
         for title, body, cat, tags in generate(count):
             batch.append(
-                KbArticleRow(
-                    title=title,
-                    body=body,
-                    category=cat,
-                    tags=tags,
-                    lang="zh",
-                    title_seg=segmented(title),
-                    body_seg=segmented(" ".join([plain_text(body), " ".join(tags), cat])),
-                    updated_at=now,
-                    version=1,
-                    deleted=False,
-                )
+                {
+                    "title": title,
+                    "body": body,
+                    "category": cat,
+                    "tags": tags,
+                    "lang": "zh",
+                    "title_seg": segmented(title),
+                    "body_seg": segmented(" ".join([plain_text(body), " ".join(tags), cat])),
+                    "updated_at": now,
+                    "version": 1,
+                    "deleted": False,
+                }
             )
             if len(batch) >= 2000:
-                db.add_all(batch)
+                db.execute(insert(KbArticleRow), batch)
                 db.commit()
                 batch = []
-        db.add_all(batch)
+        if batch:
+            db.execute(insert(KbArticleRow), batch)
         db.commit()
     engine.dispose()
     return time.perf_counter() - t0
+
+
+def loadavg() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} CPUs"
+
+
+def measure(url: str, queries: list[str], cache_size: int) -> tuple[list[float], list[float], dict[str, int]]:
+    """Wall-clock and this thread's CPU time per query (SQLite runs in this thread, so its CPU time shows the cost
+    of a search independently of the machine's load; PostgreSQL's work is in the server process)."""
+    from server.db import make_engine, make_sessionmaker
+    from server.kb import KbService
+
+    engine = make_engine(url)
+    service = KbService(None, cache_size=cache_size)
+    times: list[float] = []
+    cpu: list[float] = []
+    totals: dict[str, int] = {}
+    with make_sessionmaker(engine)() as db:
+        for q in queries[:20]:  # warm the page cache
+            service.search(db, q)
+            db.rollback()
+        if cache_size:
+            service = KbService(None, cache_size=cache_size)  # start cold: the first of each query misses
+        for q in queries:
+            t0, c0 = time.perf_counter(), time.thread_time()
+            result = service.search(db, q, limit=20)
+            times.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
+            totals[q] = result.total
+            db.rollback()
+    engine.dispose()
+    return times, cpu, totals
 
 
 def pct(values: list[float], q: float) -> float:
@@ -257,44 +300,41 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--database-url", help="use this database; generate the articles only when it has none")
+    parser.add_argument("--keep", action="store_true", help="SQLite: keep the generated database file for reruns")
     parser.add_argument("--no-http", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="agentdesk-kbbench-"))
     cluster: PostgresCluster | None = None
     hub: HubProcess | None = None
     try:
-        if args.backend == "sqlite":
+        if args.database_url:
+            url = args.database_url
+        elif args.backend == "sqlite":
             url = f"sqlite:///{work / 'kb.sqlite3'}"
         else:
             cluster = PostgresCluster(work).start()
             url = cluster.url(cluster.create_database("kbbench"))
         hub_cli("migrate", "--database-url", url)
         hub_cli("seed-demo", "--database-url", url)
-        print(f"loading {args.articles} articles (jieba segmentation + index) …")
-        print(f"loaded in {load(url, args.articles):.0f} s")
+        if _article_count(url) < args.articles:
+            print(f"loading {args.articles} articles (jieba segmentation + index) … ({loadavg()})")
+            print(f"loaded in {load(url, args.articles):.0f} s")
+        print(f"{_article_count(url)} articles")
 
-        from server.db import make_engine, make_sessionmaker
-        from server.kb import KbService, query_terms
+        from server.kb import query_terms
 
         query_terms("预热")  # load jieba's dictionary before timing
-        engine = make_engine(url)
-        service = KbService(None)
         rng = random.Random(1)
         queries = [rng.choice(QUERIES) for _ in range(args.queries)]
-        times: list[float] = []
-        totals: dict[str, int] = {}
-        with make_sessionmaker(engine)() as db:
-            for q in queries[:20]:  # warm the page cache
-                service.search(db, q)
-            for q in queries:
-                t0 = time.perf_counter()
-                result = service.search(db, q, limit=20)
-                times.append(time.perf_counter() - t0)
-                totals[q] = result.total
-                db.rollback()
-        engine.dispose()
-        print("matches per query: " + ", ".join(f"{q} {n}" for q, n in sorted(totals.items(), key=lambda x: -x[1])[:8]))
-        report(f"search ({args.backend}, in-process)", times)
+        before = loadavg()
+        times, cpu, totals = measure(url, queries, cache_size=0)
+        print("matches per query (counted up to 1000): " + ", ".join(f"{q} {n}" for q, n in sorted(totals.items())))
+        report(f"search ({args.backend}, in-process, result cache off)", times)
+        report(f"  CPU time of the searching thread ({args.backend}, result cache off)", cpu)
+        cached, _, _ = measure(url, queries, cache_size=256)
+        report(f"search ({args.backend}, in-process, result cache on, {len(set(queries))} distinct queries)", cached)
+        print(f"({before} before, {loadavg()} after)")
         if not args.no_http:
             hub = HubProcess(url, work, name="kbbench-hub", args=("--no-access-log",)).start()
             client = hub.client("agent.li", client_kind="service")
@@ -310,14 +350,31 @@ def main() -> int:
                     http_times.append(time.perf_counter() - t0)
                     assert r.status_code == 200, r.text
             client.close()
-            report(f"search ({args.backend}, HTTP round trip)", http_times)
+            report(f"search ({args.backend}, HTTP round trip, hub with its result cache)", http_times)
+            print(f"({loadavg()})")
         return 0
     finally:
         if hub is not None:
             hub.stop()
         if cluster is not None:
             cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep and args.backend == "sqlite" and not args.database_url:
+            print(f"kept {work / 'kb.sqlite3'}")
+        elif not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _article_count(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from server.db import KbArticleRow, make_engine, make_sessionmaker
+
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as db:
+            return int(db.scalar(select(func.count()).select_from(KbArticleRow)) or 0)
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -362,7 +362,7 @@ class CallRecord(Base):
 
 
 #: Search-index objects created by raw SQL in the migrations (FTS5 tables, expression GIN index): not in the models.
-SEARCH_INDEX_OBJECTS = ("kb_fts", "ix_kb_articles_fts", "ticket_fts", "ix_tickets_fts")
+SEARCH_INDEX_OBJECTS = ("kb_fts", "ix_kb_articles_fts", "ticket_fts", "ix_tickets_fts", "fts_vector")
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

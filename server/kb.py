@@ -1,18 +1,23 @@
 """Knowledge base: articles, Chinese full-text search, snippets, suggestions, change feed and Markdown/CSV import.
 
 Search works on jieba-segmented copies of title and body (``title_seg``/``body_seg``, lower-cased, tokens separated by
-spaces): SQLite indexes them with FTS5 (``unicode61``; the trigram tokenizer finds nothing for 2-character CJK words
-like 退款 on SQLite 3.40) ranked by bm25 with the title weighted 5×; PostgreSQL with ``to_tsvector('simple', ...)`` and
-a GIN index, ranked by ``ts_rank``. Queries are segmented the same way; all terms must match (falling back to any term
-when that finds nothing). Snippets and highlighted titles are cut from the original text around the matched terms.
+spaces; ``server.search``): SQLite indexes the live articles with FTS5 (``unicode61``; the trigram tokenizer finds
+nothing for 2-character CJK words like 退款 on SQLite 3.40) ranked by bm25 with the title weighted 5×; PostgreSQL
+stores a weighted ``tsvector`` (title A, body D) with a GIN index over live articles, ranked by ``ts_rank``. Queries are
+segmented the same way; all terms must match (falling back to any term when that finds nothing). Totals are counted up
+to ``COUNT_CAP``. Snippets and highlighted titles are cut, for the returned page only, from the original text around
+the matched terms. Results are cached per process until the next article change (``KbService``).
 """
 
 from __future__ import annotations
 
+import collections
 import csv
+import dataclasses
 import io
 import logging
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -82,8 +87,12 @@ def plain_text(markdown: str) -> str:
 
 # ============================================================================================== service
 class KbService:
-    def __init__(self, bus: EventBus | None) -> None:
+    """Articles and search. ``cache_size`` results are kept per process (0: none), keyed by the knowledge base's
+    generation (the newest ``kb_changes`` id), so a cached result is never served after any article changed."""
+
+    def __init__(self, bus: EventBus | None, *, cache_size: int = 512) -> None:
         self.bus = bus
+        self._cache = _ResultCache(cache_size) if cache_size > 0 else None
 
     @staticmethod
     def to_article(row: KbArticleRow) -> KbArticle:
@@ -189,24 +198,37 @@ class KbService:
         if not terms:
             return KbSearchResult(query, [], [], 0)
         sqlite = is_sqlite(str(db.get_bind().engine.url))
-        ids_scores, total = (
-            self._search_sqlite(db, terms, category, limit, offset, all_terms=True)
-            if sqlite
-            else self._search_pg(db, terms, category, limit, offset, all_terms=True)
-        )
+        key: tuple[Any, ...] | None = None
+        if self._cache is not None:
+            # Every article change writes a kb_changes row in its transaction, in whichever hub process: its newest
+            # id is the generation of the whole knowledge base, so a cached page is never stale.
+            generation = db.scalar(select(func.max(KbChangeRow.id)))
+            key = (generation, tuple(terms), category, limit, offset)
+            cached = self._cache.get(key)
+            if cached is not None:
+                return dataclasses.replace(cached, query=query)
+        run = self._search_sqlite if sqlite else self._search_pg
+        ids_scores, total = run(db, terms, category, limit, offset, all_terms=True)
         if total == 0 and len(terms) > 1:
-            ids_scores, total = (
-                self._search_sqlite(db, terms, category, limit, offset, all_terms=False)
-                if sqlite
-                else self._search_pg(db, terms, category, limit, offset, all_terms=False)
-            )
+            ids_scores, total = run(db, terms, category, limit, offset, all_terms=False)
+        hits = self._hits(db, ids_scores, terms)
+        result = KbSearchResult(query, terms, hits, total)
+        if self._cache is not None and key is not None:
+            self._cache.put(key, result)
+        return result
+
+    @staticmethod
+    def _hits(db: Session, ids_scores: list[tuple[int, float]], terms: list[str]) -> list[KbHit]:
+        """The page's articles with highlighted titles and snippets (only the returned page is read and cut)."""
+        if not ids_scores:
+            return []
         rows = {
             r.id: r for r in db.scalars(select(KbArticleRow).where(KbArticleRow.id.in_([i for i, _ in ids_scores])))
         }
         hits = []
         for art_id, score in ids_scores:
             row = rows.get(art_id)
-            if row is None:
+            if row is None or row.deleted:
                 continue
             hits.append(
                 KbHit(
@@ -220,73 +242,46 @@ class KbService:
                     title_highlighted=highlight(row.title, terms),
                 )
             )
-        return KbSearchResult(query, terms, hits, total)
+        return hits
 
     @staticmethod
     def _search_sqlite(
         db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
     ) -> tuple[list[tuple[int, float]], int]:
-        match = fts5_match(terms, all_terms=all_terms)
-        params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset, "cap": COUNT_CAP}
+        # Deleted articles are not in kb_fts (migration 0006), so neither the ranking nor the count joins the
+        # articles table unless a category is asked for. bm25 is computed once per matching row: ordered by the
+        # result column. The statements' text never changes, so sqlite3's statement cache keeps them prepared.
+        params: dict[str, Any] = {
+            "match": fts5_match(terms, all_terms=all_terms),
+            "limit": limit,
+            "offset": offset,
+            "cap": COUNT_CAP,
+        }
         if category:
             params["category"] = category
-            rows = db.execute(
-                text(
-                    "SELECT a.id, -bm25(kb_fts, 5.0, 1.0) FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
-                    "WHERE kb_fts MATCH :match AND a.deleted = 0 AND a.category = :category "
-                    "ORDER BY bm25(kb_fts, 5.0, 1.0) LIMIT :limit OFFSET :offset"
-                ),
-                params,
-            ).all()
-            total = db.execute(
-                text(
-                    "SELECT count(*) FROM (SELECT 1 FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
-                    "WHERE kb_fts MATCH :match AND a.deleted = 0 AND a.category = :category LIMIT :cap)"
-                ),
-                params,
-            ).scalar_one()
-            return [(int(r[0]), float(r[1])) for r in rows], int(total)
-        # Rank in the full-text index alone (no join while sorting thousands of matches), then drop deleted
-        # articles from the page; deleted ones are rare, so a small over-fetch fills the page.
-        params["fetch"] = limit + offset + 20
-        ranked = db.execute(
-            text(
-                "SELECT rowid, -bm25(kb_fts, 5.0, 1.0) FROM kb_fts WHERE kb_fts MATCH :match "
-                "ORDER BY bm25(kb_fts, 5.0, 1.0) LIMIT :fetch"
-            ),
-            params,
-        ).all()
-        ids = [int(r[0]) for r in ranked]
-        deleted: set[int] = set()
-        if ids:
-            deleted = set(
-                db.scalars(select(KbArticleRow.id).where(KbArticleRow.id.in_(ids), KbArticleRow.deleted.is_(True)))
-            )
-        live = [(int(r[0]), float(r[1])) for r in ranked if int(r[0]) not in deleted]
-        total = db.execute(
-            text("SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH :match LIMIT :cap)"), params
-        ).scalar_one()
-        return live[offset : offset + limit], max(0, int(total) - len(deleted))
+            rows = db.execute(_SQLITE_RANK_IN_CATEGORY, params).all()
+            total = db.execute(_SQLITE_COUNT_IN_CATEGORY, params).scalar_one()
+        else:
+            rows = db.execute(_SQLITE_RANK, params).all()
+            total = db.execute(_SQLITE_COUNT, params).scalar_one()
+        return [(int(r[0]), -float(r[1])) for r in rows], int(total)
 
     @staticmethod
     def _search_pg(
         db: Session, terms: list[str], category: str | None, limit: int, offset: int, *, all_terms: bool
     ) -> tuple[list[tuple[int, float]], int]:
-        vector = "to_tsvector('simple'::regconfig, title_seg || ' ' || body_seg)"
-        where = f"{vector} @@ to_tsquery('simple'::regconfig, :q) AND NOT deleted"
-        params: dict[str, Any] = {"q": tsquery(terms, all_terms=all_terms), "limit": limit, "offset": offset}
-        if category:
-            where += " AND category = :category"
-            params["category"] = category
-        rows = db.execute(
-            text(
-                f"SELECT id, ts_rank(setweight(to_tsvector('simple'::regconfig, title_seg), 'A') || "
-                f"setweight(to_tsvector('simple'::regconfig, body_seg), 'D'), to_tsquery('simple'::regconfig, :q)) "
-                f"AS score FROM kb_articles WHERE {where} ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
-            ),
-            params,
-        ).all()
-        total = db.execute(text(f"SELECT count(*) FROM kb_articles WHERE {where}"), params).scalar_one()
+        # fts_vector is a stored, weighted tsvector (title A, body D) with a partial GIN index over live articles
+        # (migration 0006): matching uses the index and ranking reads the stored vector instead of re-parsing text.
+        params: dict[str, Any] = {
+            "q": tsquery(terms, all_terms=all_terms),
+            "limit": limit,
+            "offset": offset,
+            "cap": COUNT_CAP,
+            "category": category,
+        }
+        statements = (_PG_RANK_IN_CATEGORY, _PG_COUNT_IN_CATEGORY) if category else (_PG_RANK, _PG_COUNT)
+        rows = db.execute(statements[0], params).all()
+        total = db.execute(statements[1], params).scalar_one()
         return [(int(r[0]), float(r[1])) for r in rows], int(total)
 
     def suggest(self, db: Session, *, category: str | None, text_hint: str | None, limit: int = 5) -> list[KbHit]:
@@ -328,6 +323,58 @@ class KbService:
             .order_by(KbArticleRow.category)
         ).all()
         return [(str(r[0]), int(r[1])) for r in rows]
+
+
+# ============================================================================================== statements
+_SQLITE_RANK = text(
+    "SELECT rowid, bm25(kb_fts, 5.0, 1.0) AS score FROM kb_fts WHERE kb_fts MATCH :match "
+    "ORDER BY score LIMIT :limit OFFSET :offset"
+)
+_SQLITE_COUNT = text("SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH :match LIMIT :cap)")
+_SQLITE_RANK_IN_CATEGORY = text(
+    "SELECT kb_fts.rowid, bm25(kb_fts, 5.0, 1.0) AS score FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
+    "WHERE kb_fts MATCH :match AND a.category = :category ORDER BY score LIMIT :limit OFFSET :offset"
+)
+_SQLITE_COUNT_IN_CATEGORY = text(
+    "SELECT count(*) FROM (SELECT 1 FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
+    "WHERE kb_fts MATCH :match AND a.category = :category LIMIT :cap)"
+)
+_PG_MATCH = "fts_vector @@ to_tsquery('simple'::regconfig, :q) AND NOT deleted"
+_PG_RANK = text(
+    f"SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) AS score FROM kb_articles "
+    f"WHERE {_PG_MATCH} ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
+)
+_PG_COUNT = text(f"SELECT count(*) FROM (SELECT 1 FROM kb_articles WHERE {_PG_MATCH} LIMIT :cap) AS capped")
+_PG_RANK_IN_CATEGORY = text(
+    f"SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) AS score FROM kb_articles "
+    f"WHERE {_PG_MATCH} AND category = :category ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
+)
+_PG_COUNT_IN_CATEGORY = text(
+    f"SELECT count(*) FROM (SELECT 1 FROM kb_articles WHERE {_PG_MATCH} AND category = :category LIMIT :cap) AS capped"
+)
+
+
+class _ResultCache:
+    """A small LRU of search results keyed by the knowledge base's generation (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: collections.OrderedDict[tuple[Any, ...], KbSearchResult] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> KbSearchResult | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[Any, ...], value: KbSearchResult) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 # ============================================================================================== import
