@@ -52,6 +52,7 @@ from app.signin import (
     validate_request,
 )
 from ui.crash_dialog import CrashReporter
+from ui.gui_gc import GuiThreadCollector
 from ui.i18n import Translations
 from ui.login import LoginDialog
 from ui.main_window import MainWindow, MenuName
@@ -190,6 +191,10 @@ class Application(QObject):
         self.crash_handler = CrashHandler(state_dir, self.crash_reporter.report, self.logs.redactor.redact)
         self._previous_crash = self.crash_handler.previous_native_crash()
         self.crash_handler.install()
+
+        # -- Python's cycle collector only on this thread (see ui/gui_gc.py), before any worker thread exists
+        self.gc_collector = GuiThreadCollector(self)
+        self.gc_collector.start()
 
         # -- shared services
         self.runner = BackgroundRunner()
@@ -786,6 +791,7 @@ class Application(QObject):
         self.runner.shutdown()  # also waits for a SIP engine start still running: that engine is then stopped too
         if starting is not None:
             starting.shutdown()
+        self.gc_collector.stop()  # the worker threads are gone: automatic collection is safe again
         self._shutdown_shell()
 
     def dispose(self) -> None:
