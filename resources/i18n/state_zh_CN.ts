@@ -36,6 +36,7 @@
     <name>StateArea</name>
     <message>
         <source>%1 — AgentDesk</source>
+        <extracomment>How long shutdown waits for the hub to confirm the sign-out of an agent still signed in.</extracomment>
         <translation>%1 — AgentDesk 坐席工作台</translation>
     </message>
 </context>
@@ -177,6 +178,10 @@
     <message>
         <source>Device problem</source>
         <translation>设备异常</translation>
+    </message>
+    <message>
+        <source>Account disabled</source>
+        <translation>账号已停用</translation>
     </message>
     <message>
         <source>%1 · %2</source>

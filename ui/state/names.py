@@ -71,6 +71,7 @@ class StateNames(QObject):
             SystemReason.OFFLINE.value: self.tr("Offline too long"),
             SystemReason.SESSION_REPLACED.value: self.tr("Signed in elsewhere"),
             SystemReason.DEVICE.value: self.tr("Device problem"),
+            SystemReason.ACCOUNT_DISABLED.value: self.tr("Account disabled"),
         }
         return names.get(code)
 
