@@ -325,7 +325,10 @@ class AdminService:
         """The agent's status (display name, team) to the agent and the supervisors of its old and new team."""
         if self.bus is None or self.states is None or user.role != Role.AGENT.value:
             return
-        status = self.states.status(db, user)
+        row = self.states.row(db, user)
+        row.version += 1  # a changed status: clients and boards drop a version they have already seen
+        db.flush()
+        status = self.states.status(db, user, row)
         self.bus.emit(
             db,
             EventType.AGENT_STATE,

@@ -267,12 +267,14 @@ def test_role_and_team_changes_reconnect_the_socket_and_inform_supervisors(hub: 
     zhao_ws = zhao.ws()
     sup_old = hub.client("sup.chen", client_kind="service").ws()
     sup_new = hub.client("sup.zhang", client_kind="service").ws()
+    version = zhao.ok("GET", "/agents/me/state")["version"]
 
     moved = admin.ok("PATCH", f"/admin/users/{zhao_id}", json={"team_id": new_team})
     assert moved["team_id"] == new_team
     assert zhao_ws.closed_code() == WsCloseCode.PERMISSIONS_CHANGED
     sup_old.next_of("agent.state", predicate=lambda p: p["agent_id"] == zhao_id and p["team_id"] == new_team)
-    sup_new.next_of("agent.state", predicate=lambda p: p["agent_id"] == zhao_id and p["team_id"] == new_team)
+    seen = sup_new.next_of("agent.state", predicate=lambda p: p["agent_id"] == zhao_id and p["team_id"] == new_team)
+    assert seen.payload["version"] > version  # a new version: boards that drop versions already seen take it
     # REST follows at once: the agent now sees the new team's policy
     assert zhao.ok("GET", "/agents/me/policy")["team_id"] == new_team
     admin.ok("PATCH", f"/admin/users/{zhao_id}", json={"team_id": old_team})
