@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Generator
@@ -16,6 +17,22 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.fonts.warning=false")
 
 from tests.helpers.logfail import LogFailHandler
 from tests.helpers.process import ManagedProcess
+from ui.gui_gc import collect_due
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Python's cycle collector runs on the main thread only, after each test (below), as the client does with
+    ``ui/gui_gc.py``: left to run automatically it starts in whichever thread allocates — a sync engine's loop, a
+    background pool — and destroys Qt objects an earlier test left in reference cycles there, which crashes Qt."""
+    del config
+    gc.disable()
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
+    del item, nextitem
+    yield
+    collect_due()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

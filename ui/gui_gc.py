@@ -51,12 +51,19 @@ class GuiThreadCollector(QObject):
 
     @Slot()
     def check(self) -> None:
-        counts = gc.get_count()
-        thresholds = gc.get_threshold()
-        generation = -1
-        for index in range(3):
-            if thresholds[index] and counts[index] > thresholds[index]:
-                generation = index
-        if generation >= 0:
-            gc.collect(generation)
+        if collect_due():
             self.collections += 1
+
+
+def collect_due() -> bool:
+    """Collect the oldest generation whose counter passed its threshold, as the interpreter would; whether it did."""
+    counts = gc.get_count()
+    thresholds = gc.get_threshold()
+    generation = -1
+    for index in range(3):
+        if thresholds[index] and counts[index] > thresholds[index]:
+            generation = index
+    if generation < 0:
+        return False
+    gc.collect(generation)
+    return True

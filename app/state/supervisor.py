@@ -129,8 +129,16 @@ class SupervisorBoard:
         self._team = team
 
     def load(self, statuses: Iterable[AgentStatus], health: Iterable[HealthReport] = ()) -> None:
-        """The team's full board (on start and after every reconnect): replaces everything."""
-        self._rows = {s.agent_id: BoardRow(s) for s in statuses if s.team_id == self._team.team_id}
+        """The team's full board (on start and after every reconnect): replaces everything, except a row whose pushed
+        status is newer than the snapshot's (the push overtook the board's REST answer)."""
+        previous = self._rows
+        rows: dict[int, BoardRow] = {}
+        for s in statuses:
+            if s.team_id != self._team.team_id:
+                continue
+            old = previous.get(s.agent_id)
+            rows[s.agent_id] = old if old is not None and old.status.version > s.version else BoardRow(s)
+        self._rows = rows
         self._order = sorted(self._rows, key=lambda i: self._rows[i].status.display_name)
         for report in health:
             self._apply_health(report, announce=False)

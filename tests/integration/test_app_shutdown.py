@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.credentials import CredentialStore
 from sip.engine import SipEngine
@@ -64,8 +64,11 @@ def _running(engine: SipEngine) -> bool:
     return engine.running
 
 
-def _active_timers(application: Application) -> list[str]:
-    owners: list[QObject] = [application, application.window, *QApplication.topLevelWidgets()]
+def _active_timers(application: Application, widgets_before: set[QWidget]) -> list[str]:
+    """Active timers of this application: its root, its window, and top-level widgets it made (dialogs, popups);
+    widgets an earlier test left for Qt to delete are not this application's."""
+    made = [w for w in QApplication.topLevelWidgets() if w not in widgets_before]
+    owners: list[QObject] = [application, application.window, *made]
     timers = {timer for owner in owners for timer in owner.findChildren(QTimer) if timer.isActive()}
     return sorted(f"{type(t.parent()).__name__}/{t.objectName() or t.interval()}" for t in timers)
 
@@ -84,7 +87,7 @@ def test_shutdown_with_every_area_running_leaves_no_thread_or_timer(
     assert _running(engine)
     running = set(_started_threads(threads_before))
     assert {"agentdesk-sync", "sip-engine", "audio-control"} <= running, running
-    assert _active_timers(application), "the panels' timers run while the application does"
+    assert _active_timers(application, widgets_before), "the panels' timers run while the application does"
 
     # Work in flight on the background runner when the agent quits: its thread is joined, its result dropped.
     started, release = threading.Event(), threading.Event()
@@ -101,13 +104,13 @@ def test_shutdown_with_every_area_running_leaves_no_thread_or_timer(
     application.shutdown()
 
     assert _started_threads(threads_before) == []
-    assert _active_timers(application) == []
+    assert _active_timers(application, widgets_before) == []
     assert not _running(engine)
     application.shutdown()  # idempotent
     with qtbot.assertNotEmitted(application.areas_ready, wait=300):
         pass  # queued deliveries (the slow call's result, hub events) are processed here and dropped
     assert delivered == []
-    assert _active_timers(application) == []
+    assert _active_timers(application, widgets_before) == []
 
     window = application.window
     application.dispose()  # the Qt objects go now, on this thread, not whenever the cycle collector finds them
@@ -121,6 +124,7 @@ def test_shutdown_with_every_area_running_leaves_no_thread_or_timer(
 def test_shutdown_while_the_areas_are_being_built(
     qtbot: QtBot, make_root: list[Application], threads_before: set[threading.Thread]
 ) -> None:
+    widgets_before = set(QApplication.topLevelWidgets())
     application = Application(
         parse_args(["--lang", "en"]), credentials=CredentialStore(MemoryKeyring()), defer_areas=True
     )
@@ -133,9 +137,9 @@ def test_shutdown_while_the_areas_are_being_built(
     application.shutdown()
 
     assert _started_threads(threads_before) == []
-    assert _active_timers(application) == []
+    assert _active_timers(application, widgets_before) == []
     with qtbot.assertNotEmitted(application.areas_ready, wait=500):
         pass  # the build does not go on after shutdown
     assert application.window.panel(Panel.PHONE) is phone_place
     assert _started_threads(threads_before) == []
-    assert _active_timers(application) == []
+    assert _active_timers(application, widgets_before) == []

@@ -120,6 +120,21 @@ def test_board_applies_pushes_and_ignores_stale_ones() -> None:
     assert row.call_seconds(T0 + timedelta(minutes=2)) == 120.0
 
 
+def test_a_board_snapshot_older_than_a_push_keeps_the_push() -> None:
+    board, hub = make_board()
+    pushed = dataclasses.replace(hub.agents[7], state=AgentState.NOT_READY, reason="meeting", version=9)
+    board.on_status(pushed)
+    # The reconnect's REST snapshot was read before the push and arrives after it.
+    board.load([dataclasses.replace(hub.agents[7], version=8), *(hub.agents[i] for i in (8, 9))])
+    row = board.row(7)
+    assert row is not None
+    assert (row.status.state, row.status.version) == (AgentState.NOT_READY, 9)
+    board.load([dataclasses.replace(hub.agents[7], version=10), *(hub.agents[i] for i in (8, 9))])
+    row = board.row(7)
+    assert row is not None
+    assert (row.status.state, row.status.version) == (AgentState.READY, 10)  # a newer snapshot wins
+
+
 def test_force_during_a_call_is_deferred_and_announced() -> None:
     board, hub = make_board()
     notices: list[BoardNotice] = []

@@ -17,6 +17,7 @@ from app.sync.crypto import MemorySecretStore
 from app.sync.engine import SyncConfig, SyncEngine
 from app.sync_bridge import SyncBridge
 from tests.helpers.hub import DEMO_PASSWORD, HubProcess
+from tests.helpers.qt_cleanup import stop_timers
 from ui.state.area import StateArea
 
 # The sync engine logs warnings for parts of the hub it syncs besides agent state, when absent.
@@ -33,7 +34,7 @@ def engine(hub_sqlite: HubProcess, tmp_path: Path) -> Iterator[SyncEngine]:
 
 def build(qtbot: QtBot, engine: SyncEngine) -> tuple[StateArea, QMainWindow, SyncBridge]:
     window = QMainWindow()
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=stop_timers)
     bridge = SyncBridge(engine, window)
     statuses: list[str] = []
     area = StateArea(engine, bridge, window=window, set_status=statuses.append, chinese=False, parent=window)

@@ -23,6 +23,7 @@ from app.sync.crypto import MemorySecretStore
 from app.sync.engine import SyncConfig, SyncEngine
 from app.sync_bridge import SyncBridge
 from tests.helpers.hub import DEMO_PASSWORD, HubProcess
+from tests.helpers.qt_cleanup import stop_timers
 from ui.state.area import StateArea
 from ui.state.quit import QuitGuard
 
@@ -49,7 +50,7 @@ class App:
 
     def __init__(self, qtbot: QtBot, engine: SyncEngine, timeout_s: float | None = None) -> None:
         self.window = QMainWindow()
-        qtbot.addWidget(self.window)
+        qtbot.addWidget(self.window, before_close_func=stop_timers)
         self.bridge = SyncBridge(engine, self.window)
         self.area = StateArea(engine, self.bridge, window=self.window, chinese=False, parent=self.window)
         self.window.setCentralWidget(self.area.bar)
