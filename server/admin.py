@@ -50,7 +50,7 @@ from app.protocol import (
     WsCloseCode,
     to_wire,
 )
-from server.auth import hash_password, validate_new_password
+from server.auth import hash_password, user_info, validate_new_password
 from server.config import HubConfig
 from server.db import AdminAuditRow, AuthSession, Team, User, make_engine, make_sessionmaker, utcnow
 from server.errors import ApiError, not_found, validation_error
@@ -84,15 +84,8 @@ class AdminService:
 
     # ============================================================================================== users
     def to_user(self, db: Session, user: User) -> AdminUser:
-        team = db.get(Team, user.team_id) if user.team_id is not None else None
         return AdminUser(
-            id=user.id,
-            username=user.username,
-            display_name=user.display_name,
-            role=Role(user.role),
-            team_id=user.team_id,
-            team_name=team.name if team else None,
-            locale=user.locale,
+            **dataclasses.asdict(user_info(db, user)),
             active=user.active,
             locked_until=user.locked_until if user.locked_until and user.locked_until > utcnow() else None,
             created_at=user.created_at,

@@ -64,6 +64,17 @@ def build_router(ctx: HubContext) -> APIRouter:
             raise not_found("user")
         return user
 
+    def _visible_agent(db: Session, me: Principal, agent_id: int) -> User:
+        """The agent, when ``me`` may see it: itself, its team's supervisors, admins (404 / 403 otherwise)."""
+        agent = db.get(User, agent_id)
+        if agent is None:
+            raise not_found("agent")
+        if agent_id != me.user_id:
+            if agent.team_id is None:
+                raise forbidden("not your team")
+            require_team_access(me, agent.team_id)
+        return agent
+
     def _mark_seen(me: Principal) -> None:
         ctx.seen[me.user_id] = utcnow()
 
@@ -110,13 +121,7 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     @router.get("/agents/{agent_id}/state", response_model=AgentStatus, responses=_ERRORS)
     def agent_state(agent_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
-        agent = db.get(User, agent_id)
-        if agent is None:
-            raise not_found("agent")
-        if agent_id != me.user_id:
-            if agent.team_id is None:
-                raise forbidden("not your team")
-            require_team_access(me, agent.team_id)
+        agent = _visible_agent(db, me, agent_id)
         return wire(ctx.states.current_status(db, agent))
 
     @router.get("/agents/{agent_id}/history", response_model=list[StateHistoryEntry], responses=_ERRORS)
@@ -127,13 +132,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         since: datetime | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     ) -> JSONResponse:
-        agent = db.get(User, agent_id)
-        if agent is None:
-            raise not_found("agent")
-        if agent_id != me.user_id:
-            if agent.team_id is None:
-                raise forbidden("not your team")
-            require_team_access(me, agent.team_id)
+        _visible_agent(db, me, agent_id)
         query = select(AgentStateHistory).where(AgentStateHistory.user_id == agent_id)
         if since is not None:
             query = query.where(AgentStateHistory.started_at >= _aware(since))
@@ -183,13 +182,7 @@ def build_router(ctx: HubContext) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     ) -> JSONResponse:
         """The force commands about one agent (the agent, the team's supervisors, admins)."""
-        agent = db.get(User, agent_id)
-        if agent is None:
-            raise not_found("agent")
-        if agent_id != me.user_id:
-            if agent.team_id is None:
-                raise forbidden("not your team")
-            require_team_access(me, agent.team_id)
+        _visible_agent(db, me, agent_id)
         return wire(ctx.states.commands(db, agent_id=agent_id, since=_aware(since) if since else None, limit=limit))
 
     # -- team policy -------------------------------------------------------------------------------------
@@ -315,13 +308,7 @@ def build_router(ctx: HubContext) -> APIRouter:
 
     @router.get("/agents/{agent_id}/health", response_model=HealthReport, responses=_ERRORS)
     def agent_health(agent_id: IdPath, me: Me, db: ReadDB) -> JSONResponse:
-        agent = db.get(User, agent_id)
-        if agent is None:
-            raise not_found("agent")
-        if agent_id != me.user_id:
-            if agent.team_id is None:
-                raise forbidden("not your team")
-            require_team_access(me, agent.team_id)
+        _visible_agent(db, me, agent_id)
         row = db.get(HealthReportRow, agent_id)
         if row is None:
             raise not_found("health report")
