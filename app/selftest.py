@@ -172,6 +172,19 @@ def check_sounds() -> str:
     return f"{len(sounds.NAMES)} sounds, {total // 1024} KiB of PCM"
 
 
+def check_audio_bridge() -> str:
+    """Which OS side the headset bridge will use: the native one (C on libpulse, Linux) or the pure-Python
+    fallback (PortAudio callbacks; what Windows and macOS use until the extension is built there)."""
+    from sip.audio import native
+
+    if native.available():
+        return "native (C on libpulse)"
+    built_here = sys.platform.startswith("linux")  # where bootstrap builds it (a variable: mypy checks all platforms)
+    if built_here:
+        raise CheckCaveatError(f"pure-Python fallback: {native.UNAVAILABLE_REASON}")
+    return "pure-Python (PortAudio)"
+
+
 def core_checks() -> list[tuple[str, Check]]:
     return [
         ("imports", check_imports),
@@ -180,6 +193,7 @@ def core_checks() -> list[tuple[str, Check]]:
         ("config", check_config),
         ("resources", check_resources),
         ("sounds", check_sounds),
+        ("audio_bridge", check_audio_bridge),
     ]
 
 

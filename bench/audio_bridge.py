@@ -337,6 +337,12 @@ def main() -> int:
     parser.add_argument("--speaker-target", type=int, help="tuning: speaker queue floor in frames")
     parser.add_argument("--mic-target", type=int, help="tuning: microphone queue floor in frames")
     parser.add_argument("--no-realtime", action="store_true", help="tuning: audio threads at normal priority")
+    parser.add_argument(
+        "--bridge-path",
+        choices=("auto", "native", "python"),
+        default="auto",
+        help="the bridge's OS side: native (C on libpulse), python (PortAudio callbacks); auto: native when built",
+    )
     parser.add_argument("--loop-only", action="store_true", help="only the bridge-alone loop (no call)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, recordings)")
     args = parser.parse_args()
@@ -349,6 +355,8 @@ def main() -> int:
                 tuning += [f"--{flag.replace('_', '-')}", str(value)]
         if args.no_realtime:
             tuning.append("--no-realtime")
+        if args.bridge_path != "auto":
+            tuning += ["--bridge-path", args.bridge_path]
         r = run(args.duration, work, tuning, loop_only=args.loop_only)
     finally:
         if not args.keep:
@@ -396,7 +404,7 @@ def print_loop(r: dict[str, Any]) -> None:
             f"    sum of the two {up + down:.1f} ms vs loop measured {loop_ms:.1f} ms (pjmedia + unaccounted {loop_ms - up - down:+.1f} ms)"
         )
     print_glitches(ls, "    ")
-    print(f"    real-time threads: {ls.get('realtime_threads')}")
+    print(f"    real-time threads: {ls.get('realtime_threads')}; OS side: {ls.get('path', 'python')}")
 
 
 def print_glitches(s: dict[str, Any], indent: str) -> None:
@@ -404,10 +412,13 @@ def print_glitches(s: dict[str, Any], indent: str) -> None:
         c = s[side]
         print(
             f"{indent}{side:8}: {c['frames']} frames, underruns {c['underruns']}, overruns {c['overruns']},"
-            f" drift corrections {c['drift_drops']}, device xruns {c['os_flags']}, cushion {c.get('cushion_ms', 0):.0f} ms"
+            f" drift corrections {c['drift_drops']}, backlog drops {c.get('burst_drops', 0)},"
+            f" device xruns {c['os_flags']}, cushion {c.get('cushion_ms', 0):.0f} ms"
         )
     glitches = sum(
-        s[k][f] for k in ("capture", "playback") for f in ("underruns", "overruns", "drift_drops", "os_flags")
+        s[k].get(f, 0)
+        for k in ("capture", "playback")
+        for f in ("underruns", "overruns", "drift_drops", "burst_drops", "os_flags")
     )
     print(
         f"{indent}glitches: {glitches} (target 0); longest gap between callbacks: output"

@@ -56,6 +56,11 @@ if [ "$(cat "$stamp_dir/python" 2>/dev/null)" != "$want_hash" ]; then
     echo "$want_hash" > "$stamp_dir/python"
 fi
 
+# --- native audio bridge (C on libpulse; the app falls back to the pure-Python bridge without it) ----------
+if [ "$(uname -s)" = "Linux" ]; then
+    "$venv/bin/python" build_scripts/build_native.py
+fi
+
 # --- translations -----------------------------------------------------------------------------------
 "$venv/bin/python" build_scripts/i18n.py compile --quiet
 say "ready ($venv)"

@@ -119,6 +119,44 @@ class PulseBackend:
     def __init__(self, server: str | None = None, client_name: str = "AgentDesk") -> None:
         self.server = server
         self.client_name = client_name
+        self._native_context: Any = None  # sip.audio._pulsebridge.Context, made at the first native open
+        self._native_lock = threading.Lock()
+
+    # The native path (sip/audio/native.py): talk streams in C on libpulse, pinned to a device by name.
+    def supports_native(self) -> bool:
+        from sip.audio import native
+
+        return native.available()
+
+    def open_native(
+        self,
+        device: AudioDevice | None,
+        direction: Direction,
+        latency: float,
+        ring: Any,
+        cue: Any = None,
+        rt_priority: int = 0,
+    ) -> OsStream:
+        """Open (corked; ``start()`` uncorks) a native talk stream moving audio between ``device`` (None: the
+        default) and ``ring``; every stream shares one connection and one libpulse thread."""
+        from sip.audio import native
+
+        lib = native.module()
+        with self._native_lock:
+            context = self._native_context
+            if context is None or not context.connected:
+                try:
+                    context = lib.Context(self.server, f"{self.client_name}-call", rt_priority)
+                except (OSError, ConnectionError) as exc:
+                    raise AudioError(AudioErrorKind.NO_SOUND_SERVER, str(exc)) from exc
+                self._native_context = context
+        try:
+            stream: OsStream = context.open(
+                direction is Direction.OUTPUT, device.id if device else None, latency, ring, cue, "phone"
+            )
+        except (OSError, ConnectionError) as exc:
+            raise AudioError(AudioErrorKind.OPEN_FAILED, f"{direction.value} {device}: {exc}") from exc
+        return stream
 
     @contextlib.contextmanager
     def _pulse(self, suffix: str) -> Iterator[Any]:

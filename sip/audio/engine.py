@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from sip.audio import policy, sounds
+from sip.audio import native, policy, sounds
 from sip.audio.backends import DeviceBackend, OsStream, Watcher
 from sip.audio.framequeue import FrameQueue
 from sip.audio.model import (
@@ -62,9 +62,10 @@ from sip.audio.model import (
     ChangeReason,
     DeviceInventory,
     DevicesChanged,
+    Direction,
     Role,
 )
-from sip.audio.realtime import ThreadPromoter
+from sip.audio.realtime import PRIORITY, ThreadPromoter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -164,6 +165,7 @@ class AudioEngine:
         blocks_per_frame: int = BLOCKS_PER_FRAME,
         realtime: bool = True,
         switch_interval: float | None = GIL_SWITCH_INTERVAL,
+        native_path: bool | None = None,
     ) -> None:
         self.backend = backend
         self._settings = settings or AudioSettings()
@@ -181,14 +183,33 @@ class AudioEngine:
         self._rt = ThreadPromoter(realtime, defer=self._defer_realtime)
         self._switch_interval = switch_interval
         self._saved_switch_interval: float | None = None
-        self._speaker_q = FrameQueue(target=speaker_target, capacity=speaker_target + 6)
-        # The microphone queue holds PortAudio's blocks; pjmedia takes ``blocks_per_frame`` of them per tick.
-        self._mic_q = FrameQueue(
-            target=mic_target * blocks_per_frame,
-            capacity=(mic_target + 6) * blocks_per_frame,
-            headroom=blocks_per_frame,
-            per_pop=blocks_per_frame,
-        )
+        self._native = self._choose_path(backend, native_path)
+        self._cue_ring: Any = None
+        self._speaker_q: FrameQueue | native.NativeQueue
+        self._mic_q: FrameQueue | native.NativeQueue
+        if self._native:
+            # The C rings (sip/audio/native.py): the speaker ring in 20 ms frames, the microphone ring in 10 ms
+            # steps (PulseAudio delivers 10 ms fragments), pjmedia takes 20 ms per tick from either.
+            half = FRAME_BYTES // 2
+            self._speaker_q = native.NativeQueue(
+                target=speaker_target, headroom=1, capacity=speaker_target + 6, item_bytes=FRAME_BYTES
+            )
+            self._mic_q = native.NativeQueue(
+                target=mic_target * 2, headroom=2, capacity=(mic_target + 6) * 2, item_bytes=half
+            )
+            # Cues (the call-waiting tone) mixed in C into the talk output: up to 10 s queued.
+            self._cue_ring = native.module().Ring(
+                capacity=FRAME_BYTES * 500, target=FRAME_BYTES, headroom=0, step=FRAME_BYTES, pop_size=FRAME_BYTES
+            )
+        else:
+            self._speaker_q = FrameQueue(target=speaker_target, capacity=speaker_target + 6)
+            # The microphone queue holds PortAudio's blocks; pjmedia takes ``blocks_per_frame`` of them per tick.
+            self._mic_q = FrameQueue(
+                target=mic_target * blocks_per_frame,
+                capacity=(mic_target + 6) * blocks_per_frame,
+                headroom=blocks_per_frame,
+                per_pop=blocks_per_frame,
+            )
         self._inventory = DeviceInventory()
         self._selected: dict[Role, AudioDevice | None] = dict.fromkeys(Role)
         self._input: _Stream | None = None
@@ -205,6 +226,9 @@ class AudioEngine:
         # Device-side latency as PortAudio reports it per callback (s): sum and count, for the benchmark.
         self._in_dev = [0.0, 0]
         self._out_dev = [0.0, 0]
+        # Native path: statistics of talk streams already closed in this measurement (gap, xruns, delay sum, n).
+        self._native_in: list[float] = [0.0, 0, 0.0, 0]
+        self._native_out: list[float] = [0.0, 0, 0.0, 0]
         self._cue: collections.deque[bytes] = collections.deque()
         self._ring: _Playback | None = None
         self._meter: _Stream | None = None
@@ -215,6 +239,29 @@ class AudioEngine:
         self._control = threading.Thread(target=self._control_loop, name="audio-control", daemon=True)
         self._control.start()
         self._closed = False
+
+    @staticmethod
+    def _choose_path(backend: DeviceBackend, wanted: bool | None) -> bool:
+        """The native OS side when it is built and the backend supports it (None: automatic), else pure Python."""
+        supports = getattr(backend, "supports_native", None)
+        possible = bool(supports is not None and supports())
+        if wanted and not possible:
+            raise AudioError(
+                AudioErrorKind.OPEN_FAILED,
+                f"native audio path unavailable: {native.UNAVAILABLE_REASON or 'backend ' + backend.name}",
+            )
+        use = possible if wanted is None else wanted
+        if use:
+            log.info("audio bridge: native OS side (C on libpulse): no Python in the sound server's callbacks")
+        else:
+            why = native.UNAVAILABLE_REASON if not native.available() else f"backend {backend.name} has none"
+            log.info("audio bridge: pure-Python OS side (PortAudio callbacks)%s", "" if wanted is False else f": {why}")
+        return use
+
+    @property
+    def native_path(self) -> bool:
+        """True when the talk streams run on the native (C) OS side."""
+        return self._native
 
     # ------------------------------------------------------------------ control thread plumbing
     def _control_loop(self) -> None:
@@ -464,6 +511,8 @@ class AudioEngine:
 
     def mic_level(self) -> float:
         """Peak level of the latest microphone frame, 0.0–1.0 (poll it from the GUI, e.g. every 50 ms)."""
+        if self._native and self._input is not None and self._meter is None:
+            return min(1.0, int(getattr(self._input.stream, "peak", 0)) / 32767)
         # Computed here, on the caller's (GUI) thread, from the latest frame: nothing extra on the audio threads.
         peak = int(np.max(np.abs(np.frombuffer(self._last_mic, dtype=np.int16).astype(np.int32))))
         return min(1.0, peak / 32767)
@@ -484,7 +533,30 @@ class AudioEngine:
         stats.capture.cushion_ms = (self._mic_q.floor - self._blocks) * FRAME_MS / self._blocks
         stats.playback.cushion_ms = (self._speaker_q.floor - 1) * FRAME_MS
         stats.blocks_per_frame = self._blocks
+        if self._native:
+            stats.path = "native"
+            stats.blocks_per_frame = 2  # PulseAudio fragments of 10 ms
+            stats.capture.cushion_ms = (self._mic_q.floor - 2) * FRAME_MS / 2
+            stats.max_input_gap, stats.capture.os_flags, stats.input_device_delay = self._native_stats(
+                self._input, self._native_in
+            )
+            stats.max_output_gap, stats.playback.os_flags, stats.output_device_delay = self._native_stats(
+                self._output, self._native_out
+            )
         return stats
+
+    @staticmethod
+    def _native_stats(stream: _Stream | None, earlier: list[float]) -> tuple[float, int, float]:
+        """(longest callback gap, device xruns, mean device delay) of a native stream plus its closed
+        predecessors in this measurement (``earlier``: gap, xruns, delay sum, delay count)."""
+        gap, xruns, delay_sum, delay_n = earlier
+        if stream is not None:
+            raw = stream.stream.stats()  # type: ignore[attr-defined]
+            gap = max(gap, raw["max_gap"])
+            xruns += raw["xruns"]
+            delay_sum += raw["delay_sum"]
+            delay_n += raw["delay_n"]
+        return gap, int(xruns), delay_sum / delay_n if delay_n else 0.0
 
     def queue_depths(self) -> tuple[float, float]:
         """(microphone, speaker) 20 ms frames queued right now (the microphone's in halves with 10 ms blocks)."""
@@ -492,8 +564,13 @@ class AudioEngine:
 
     def reset_stats(self) -> None:
         """Zero the counters (e.g. after call set-up, to measure only the call)."""
-        self._mic_q.stats.__init__()  # type: ignore[misc]
-        self._speaker_q.stats.__init__()  # type: ignore[misc]
+        self._mic_q.reset_stats()
+        self._speaker_q.reset_stats()
+        self._native_in = [0.0, 0, 0.0, 0]
+        self._native_out = [0.0, 0, 0.0, 0]
+        for stream in (self._input, self._output):
+            if self._native and stream is not None:
+                stream.stream.reset_stats()  # type: ignore[attr-defined]
         self._max_out_gap = self._max_in_gap = 0.0
         self._out_flags = self._in_flags = 0
         self._in_dev = [0.0, 0]
@@ -507,8 +584,17 @@ class AudioEngine:
 
     def write_speaker_frame(self, frame: bytes) -> None:
         """One 20 ms frame from the call, to be played."""
-        if self._output is not None and len(frame) == FRAME_BYTES:
+        output = self._output
+        if output is not None and len(frame) == FRAME_BYTES:
             self._speaker_q.push(frame)
+            if (
+                self._native
+                and output.stream.xruns >= XRUN_LIMIT  # type: ignore[attr-defined]
+                and not self._growing
+                and not self._closed
+            ):
+                self._growing = True
+                self._submit(self._grow_output_buffer)
 
     def adopt_audio_thread(self, role: str) -> None:
         """Called first thing by every audio callback (ours and pjmedia's clock thread through the port): the
@@ -517,6 +603,9 @@ class AudioEngine:
 
     def play_cue(self, pcm: bytes) -> None:
         """Mix a short cue (16 kHz mono int16, e.g. the call-waiting tone) into the talk output."""
+        if self._cue_ring is not None:
+            self._cue_ring.push(pcm[: len(pcm) - len(pcm) % FRAME_BYTES])
+            return
         for i in range(0, len(pcm) - FRAME_BYTES + 1, FRAME_BYTES):
             self._cue.append(pcm[i : i + FRAME_BYTES])
 
@@ -588,7 +677,7 @@ class AudioEngine:
                 self.output_latency * 1000,
             )
             old, self._output = self._output, None
-            _close(old.stream)
+            self._retire(old, self._native_out)
             self._output = self._open_one(Role.SPEAKER)
             self._rt.promote_helpers()
         finally:
@@ -688,7 +777,39 @@ class AudioEngine:
                 return None
         return wrapped
 
+    def _retire(self, wrapped: _Stream, totals: list[float]) -> None:
+        """Close a talk stream, keeping its native statistics for ``stats()``."""
+        if self._native:
+            try:
+                raw = wrapped.stream.stats()  # type: ignore[attr-defined]
+            except Exception:
+                log.debug("stats of a closing stream", exc_info=True)
+            else:
+                totals[0] = max(totals[0], raw["max_gap"])
+                totals[1] += raw["xruns"]
+                totals[2] += raw["delay_sum"]
+                totals[3] += raw["delay_n"]
+        _close(wrapped.stream)
+
     def _open_talk(self, role: Role, device: AudioDevice | None) -> OsStream:
+        if self._native:
+            open_native = self.backend.open_native  # type: ignore[attr-defined]
+            rt = PRIORITY if self._rt.enabled else 0
+            if role is Role.MICROPHONE:
+                stream: OsStream = open_native(
+                    device, Direction.INPUT, self.input_latency, _ring(self._mic_q), rt_priority=rt
+                )
+            else:
+                self._out_xruns = 0
+                stream = open_native(
+                    device,
+                    Direction.OUTPUT,
+                    self.output_latency,
+                    _ring(self._speaker_q),
+                    self._cue_ring,
+                    rt_priority=rt,
+                )
+            return stream
         block = FRAME_SAMPLES // self._blocks
         if role is Role.MICROPHONE:
             return self.backend.open_input(device, self._on_input, self.input_latency, blocksize=block)
@@ -709,14 +830,16 @@ class AudioEngine:
         self._rt.promote_helpers()
 
     def _close_streams(self) -> None:
-        for attr in ("_input", "_output"):
+        for attr, totals in (("_input", self._native_in), ("_output", self._native_out)):
             wrapped: _Stream | None = getattr(self, attr)
             setattr(self, attr, None)
             if wrapped is not None:
-                _close(wrapped.stream)
+                self._retire(wrapped, totals)
         self._speaker_q.reset()
         self._mic_q.reset()
         self._cue.clear()
+        if self._cue_ring is not None:
+            self._cue_ring.reset()
         if self._saved_switch_interval is not None:
             sys.setswitchinterval(self._saved_switch_interval)
             self._saved_switch_interval = None
@@ -730,9 +853,16 @@ class AudioEngine:
         # Close first: two output streams popping the same queue would split the audio between devices.
         setattr(self, attr, None)
         if old is not None:
-            _close(old.stream)
+            self._retire(old, self._native_in if role is Role.MICROPHONE else self._native_out)
         setattr(self, attr, self._open_one(role))
         self._rt.promote_helpers()
+
+
+def _ring(queue: FrameQueue | native.NativeQueue) -> Any:
+    """The C ring behind a native queue."""
+    if not isinstance(queue, native.NativeQueue):
+        raise TypeError("the native path needs native queues")
+    return queue.ring
 
 
 def _close(stream: OsStream) -> None:

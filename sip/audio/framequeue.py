@@ -135,6 +135,10 @@ class FrameQueue:
             dropped += 1
         return dropped
 
+    def reset_stats(self) -> None:
+        """Zero the counters (the queue itself is untouched)."""
+        self.stats = StreamStats()
+
     def reset(self) -> None:
         """Empty it and start re-buffering (a new call, or a reopened device)."""
         self.clear()

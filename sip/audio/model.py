@@ -162,8 +162,13 @@ class StreamStats:
     underruns: int = 0  # consumer wanted a frame, queue was empty: it got silence
     overruns: int = 0  # queue full: the oldest frame was dropped
     drift_drops: int = 0  # a frame dropped because the queue stayed above its target (producer clock faster)
+    #: Native path: a block dropped to remove a large backlog at once (a stall followed by a burst); the stall
+    #: itself shows as underruns or device xruns. The pure-Python path counts these as drift drops.
+    burst_drops: int = 0
     os_flags: int = 0  # PortAudio reported an xrun on the device side
     max_depth: int = 0
+    #: Native path: the long (~5 s) average fill seen by the consumer (ms); 0 on the pure-Python path.
+    mean_depth_ms: float = 0.0
     #: Audio the queue keeps beyond the frame being taken (ms): 0 at the start of a stream, one step more after an
     #: underrun (FrameQueue's floor).
     cushion_ms: float = 0.0
@@ -185,10 +190,15 @@ class BridgeStats:
     input_device_delay: float = 0.0
     output_device_delay: float = 0.0
     blocks_per_frame: int = 1  # PortAudio blocks per 20 ms frame
+    #: Which OS side moves the audio: "native" (C on libpulse, ``sip/audio/native.py``) or "python" (PortAudio
+    #: callbacks through sounddevice).
+    path: str = "python"
     #: Which audio threads run at real-time priority (thread role -> promoted).
     realtime_threads: dict[str, bool] = field(default_factory=dict)
 
     @property
     def glitches(self) -> int:
         """Audible discontinuities after start-up: underruns, overruns, drift corrections and device xruns."""
-        return sum(s.underruns + s.overruns + s.drift_drops + s.os_flags for s in (self.capture, self.playback))
+        return sum(
+            s.underruns + s.overruns + s.drift_drops + s.burst_drops + s.os_flags for s in (self.capture, self.playback)
+        )

@@ -75,6 +75,12 @@ def add_tuning_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mic-target", type=int, default=None)
     parser.add_argument("--no-realtime", action="store_true", help="keep the audio threads at normal priority")
     parser.add_argument(
+        "--bridge-path",
+        choices=("auto", "native", "python"),
+        default="auto",
+        help="the OS side of the bridge: native (C on libpulse), python (PortAudio callbacks), auto (native if built)",
+    )
+    parser.add_argument(
         "--gil-interval", type=float, default=None, help="GIL switch interval during calls (s); 0: leave"
     )
 
@@ -97,6 +103,8 @@ def engine_tuning(args: argparse.Namespace) -> dict[str, Any]:
         tuning["realtime"] = False
     if args.gil_interval is not None:
         tuning["switch_interval"] = args.gil_interval or None
+    if args.bridge_path != "auto":
+        tuning["native_path"] = args.bridge_path == "native"
     return tuning
 
 

@@ -53,6 +53,9 @@ def test_self_test_passes_in_the_frozen_bundle(bundle_dir: Path, tmp_path: Path)
     for name in ("imports", "pjsua2", "config", "resources", "sounds", "qt", "ui", "translations"):
         assert checks[name]["status"] == "ok", checks[name]
     assert "pjsip 2.15.1" in checks["pjsua2"]["detail"]
+    # The native audio bridge (sip/audio/_pulsebridge, built by bootstrap) travels in the bundle.
+    assert checks["audio_bridge"]["status"] == "ok", checks["audio_bridge"]
+    assert "native" in checks["audio_bridge"]["detail"]
     assert str(site / "agentdesk.toml") in checks["config"]["detail"]
     # Headless CI has no Secret Service: the keyring check says so instead of failing the installation.
     assert checks["keyring"]["status"] in ("ok", "warn")

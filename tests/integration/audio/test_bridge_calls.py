@@ -47,11 +47,11 @@ def start_sip_agent(pulse: PulseSession, lab: Lab, tmp_path: Path, *extra: str) 
 
 
 def test_call_with_baresip_tones_cross_the_bridge_both_ways(
-    pulse: PulseSession, kamailio_lab: Lab, tmp_path: Path, process_log_dir: Path
+    pulse: PulseSession, kamailio_lab: Lab, tmp_path: Path, process_log_dir: Path, bridge_path: list[str]
 ) -> None:
     headset = pulse.add_headset("hs", f"Jabra Evolve2 65 {pulse.prefix}")
     pulse.play_tone(headset.feed, AGENT_MIC_HZ)  # the agent speaks: a 1 kHz tone into the headset microphone
-    agent = start_sip_agent(pulse, kamailio_lab, tmp_path)
+    agent = start_sip_agent(pulse, kamailio_lab, tmp_path, *bridge_path)
     try:
         with Baresip.for_lab("alice", kamailio_lab, process_log_dir, tmp_path, tone_hz=CUSTOMER_HZ) as alice:
             alice.wait_registered()

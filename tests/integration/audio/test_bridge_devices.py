@@ -56,11 +56,12 @@ def start_agent(pulse: PulseSession, tmp_path: Path, *args: str) -> AudioAgent:
 
 
 @pytest.fixture
-def agent_factory(pulse: PulseSession, tmp_path: Path) -> Iterator[Any]:
+def agent_factory(pulse: PulseSession, tmp_path: Path, bridge_path: list[str]) -> Iterator[Any]:
+    """Agents on the bridge path under test (every test here runs on the native and the pure-Python OS side)."""
     agents: list[AudioAgent] = []
 
     def make(*args: str) -> AudioAgent:
-        agent = start_agent(pulse, tmp_path, *args)
+        agent = start_agent(pulse, tmp_path, *bridge_path, *args)
         agents.append(agent)
         return agent
 
@@ -70,7 +71,9 @@ def agent_factory(pulse: PulseSession, tmp_path: Path) -> Iterator[Any]:
         assert code == 0, f"agent exit code {code} at quit:\n{agent.tail()}"
 
 
-def test_tone_crosses_the_bridge_on_the_headset(pulse: PulseSession, laptop: Headset, agent_factory: Any) -> None:
+def test_tone_crosses_the_bridge_on_the_headset(
+    pulse: PulseSession, laptop: Headset, agent_factory: Any, bridge_path: list[str]
+) -> None:
     headset = pulse.add_headset("hs", f"Jabra Evolve2 65 {pulse.prefix}")
     pulse.play_tone(headset.feed, HEADSET_HZ)
     agent = agent_factory("--priority", f"Jabra.*{pulse.prefix}")
@@ -84,6 +87,7 @@ def test_tone_crosses_the_bridge_on_the_headset(pulse: PulseSession, laptop: Hea
     assert agent.state()["mic_level"] > 0.1
     assert not hears(pulse, laptop.speaker.monitor, HEADSET_HZ, timeout=1.0)
     assert agent.state()["port_errors"] == 0
+    assert agent.cmd("stats")["path"] == bridge_path[-1]
 
 
 def test_hotplug_reapplies_priority_and_unplug_falls_back_mid_call(

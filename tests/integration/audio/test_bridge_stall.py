@@ -43,11 +43,11 @@ def silent_runs_ms(samples: Samples, rate: int = 16000, threshold: float = 0.05)
     return runs
 
 
-def run_busy_call(pulse: PulseSession, tmp_path: Path, seconds: float) -> None:
+def run_busy_call(pulse: PulseSession, tmp_path: Path, seconds: float, *extra: str) -> None:
     headset = pulse.add_headset("hs", f"Jabra Evolve2 65 {pulse.prefix}")
     pulse.play_tone(headset.feed, 1000.0, seconds=seconds + 60)
     agent = AudioAgent(
-        ["--mode", "loop", "--priority", f"Jabra.*{pulse.prefix}"],
+        ["--mode", "loop", "--priority", f"Jabra.*{pulse.prefix}", *extra],
         agent_env(pulse.env()),
         tmp_path / "agent.log",
         timeout=60,
@@ -72,8 +72,8 @@ def run_busy_call(pulse: PulseSession, tmp_path: Path, seconds: float) -> None:
     assert max(runs, default=0) <= FRAME_MS + WINDOW_MS, f"silent runs (ms): {sorted(runs)[-10:]}; stats {stats}"
 
 
-def test_busy_gui_thread_short_call_has_no_stall(pulse: PulseSession, tmp_path: Path) -> None:
-    run_busy_call(pulse, tmp_path, seconds=20.0)
+def test_busy_gui_thread_short_call_has_no_stall(pulse: PulseSession, tmp_path: Path, bridge_path: list[str]) -> None:
+    run_busy_call(pulse, tmp_path, 20.0, *bridge_path)
 
 
 @pytest.mark.slow

@@ -21,13 +21,20 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def start_softphone(pulse: PulseSession, tmp_path: Path, *priority: str) -> AgentProcess:
+def start_softphone(pulse: PulseSession, tmp_path: Path, bridge_path: list[str], *priority: str) -> AgentProcess:
     log_dir = tmp_path / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     env = pulse.env()
     env["PYTHONPATH"] = str(ROOT)
     env.pop("QT_QPA_PLATFORM", None)
-    argv = [sys.executable, "-m", "tests.helpers.bridged_softphone_driver", "--log", str(log_dir / "agent.log")]
+    argv = [
+        sys.executable,
+        "-m",
+        "tests.helpers.bridged_softphone_driver",
+        "--log",
+        str(log_dir / "agent.log"),
+        *bridge_path,
+    ]
     for pattern in priority:
         argv += ["--priority", pattern]
     stderr = (log_dir / "agent.stderr").open("ab")
@@ -55,11 +62,11 @@ def hears(pulse: PulseSession, monitor: str, hz: float, seconds: float = 2.0) ->
 
 
 def test_softphone_call_through_the_headset_bridge(
-    pulse: PulseSession, kamailio_lab: Lab, tmp_path: Path, process_log_dir: Path
+    pulse: PulseSession, kamailio_lab: Lab, tmp_path: Path, process_log_dir: Path, bridge_path: list[str]
 ) -> None:
     headset = pulse.add_headset("hs", f"Jabra Evolve2 65 {pulse.prefix}")
     pulse.play_tone(headset.feed, 1000.0)
-    agent = start_softphone(pulse, tmp_path, f"Jabra.*{pulse.prefix}")
+    agent = start_softphone(pulse, tmp_path, bridge_path, f"Jabra.*{pulse.prefix}")
     try:
         agent.register_to(kamailio_lab, "1001", transport="udp")
         agent.wait_registered()
