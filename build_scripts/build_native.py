@@ -19,7 +19,7 @@ import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "sip" / "audio" / "native" / "pulsebridge.c"
+SOURCE = ROOT / "sip" / "audio" / "csrc" / "pulsebridge.c"
 MODULE = "sip.audio._pulsebridge"
 
 

@@ -1,4 +1,4 @@
-"""The bridge's operating-system side in C (``sip/audio/native/pulsebridge.c``, Linux, libpulse), when built.
+"""The bridge's operating-system side in C (``sip/audio/csrc/pulsebridge.c``, Linux, libpulse), when built.
 
 With the pure-Python path every 10 ms block of each direction is a Python callback on a PortAudio thread (150 a
 second with the GIL), and each block crosses PortAudio's thread, ALSA's ``pulse`` plugin and that plugin's own

@@ -1,4 +1,4 @@
-"""The native bridge's C ring (``sip/audio/native/pulsebridge.c``): SPSC byte ring with re-buffering, underrun
+"""The native bridge's C ring (``sip/audio/csrc/pulsebridge.c``): SPSC byte ring with re-buffering, underrun
 floors, overruns, and drift decided over several seconds (not one window). Real PulseAudio streams are in
 tests/integration/audio (``native`` parametrisation)."""
 
