@@ -1,6 +1,6 @@
 """Build the native audio bridge (``sip/audio/_pulsebridge*.so``, C on libpulse) in place, for Linux.
 
-    python build_scripts/build_native.py          # build when the source is newer than the module
+    python build_scripts/build_native.py          # build when the source changed since the last build
     python build_scripts/build_native.py --force  # always
 
 ``build_scripts/bootstrap.sh`` runs it (so ``./test.sh`` and ``./demo.sh`` from a fresh clone have it), and the
@@ -13,7 +13,9 @@ uses the pure-Python bridge (PortAudio callbacks through ``sounddevice``), as on
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import shutil
 import sys
 import sysconfig
 from pathlib import Path
@@ -34,7 +36,9 @@ def build(force: bool = False) -> Path | None:
         print("native audio bridge: Linux only for now; the pure-Python bridge is used", file=sys.stderr)
         return None
     out = target()
-    if not force and out.exists() and out.stat().st_mtime >= SOURCE.stat().st_mtime:
+    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
+    stamp = ROOT / "build" / "native" / f"{out.name}.sha256"
+    if not force and out.exists() and stamp.exists() and stamp.read_text().strip() == digest:
         return out
     from setuptools import Distribution, Extension  # type: ignore[import-untyped]
 
@@ -47,14 +51,24 @@ def build(force: bool = False) -> Path | None:
     dist = Distribution({"name": "agentdesk-native", "ext_modules": [ext], "script_name": "build_native.py"})
     dist.src_root = str(ROOT)
     cmd = dist.get_command_obj("build_ext")
-    cmd.inplace = True
-    cmd.build_temp = str(ROOT / "build" / "native")
+    cmd.build_temp = str(ROOT / "build" / "native" / "temp")
+    cmd.build_lib = str(ROOT / "build" / "native" / "lib")
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
         dist.run_command("build_ext")
     finally:
         os.chdir(cwd)
+    built = Path(cmd.get_ext_fullpath(MODULE))
+    if not built.is_absolute():
+        built = ROOT / built
+    # A new file renamed over the old one: a process that has the old module loaded keeps its own copy
+    # (overwriting the file in place would change the code under a running test or app).
+    staging = out.with_name(out.name + ".new")
+    shutil.copy2(built, staging)
+    os.replace(staging, out)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest + "\n")
     return out
 
 

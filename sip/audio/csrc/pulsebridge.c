@@ -77,8 +77,8 @@ typedef struct {
 /* How many consecutive 1 s windows the standing excess must last before it counts as clock drift. A scheduling
  * hiccup can leave one window high; the two clocks' real drift (tens of ppm) needs minutes to build a block. */
 #define DRIFT_WINDOWS 4
-/* A standing excess this many steps large (e.g. a stall followed by a burst at stream start) is removed one step
- * per window without waiting. */
+/* A standing excess this many steps large (e.g. an output that stalled at start while pjmedia kept pushing) is
+ * removed at once at the end of the window: one skip back to the floor, counted as a backlog drop. */
 #define BURST_STEPS 3
 
 static inline size_t
@@ -154,6 +154,12 @@ ring_pop(Ring *q, uint8_t *out)
         if (fill < q->target)
             goto silence;
         q->buffering = 0;
+        /* Start with exactly the target queued: what piled up while the consumer was not taking yet (a
+         * PulseAudio output may stall for a while after it starts) would otherwise stand as latency. */
+        if (fill - q->target >= q->step) {
+            ring_skip(q, (fill - q->target) / q->step * q->step);
+            fill = ring_fill(q);
+        }
     }
     if (fill < n) {
         stat_inc(&q->underruns);
@@ -172,9 +178,11 @@ ring_pop(Ring *q, uint8_t *out)
         q->pops = 0;
         q->win_min = SIZE_MAX;
         if (excess >= q->step * BURST_STEPS) {
-            ring_skip(q, q->step);
+            /* One skip back to the floor: a single discontinuity instead of one per second. */
+            ring_skip(q, excess / q->step * q->step);
             stat_inc(&q->burst_drops);
             q->high_windows = 0;
+            q->mean = (double)q->floor;
         } else if (excess >= q->step && q->mean >= (double)q->floor + (double)q->step / 2) {
             if (++q->high_windows >= DRIFT_WINDOWS) {
                 ring_skip(q, q->step);
