@@ -162,8 +162,9 @@ class StreamStats:
     underruns: int = 0  # consumer wanted a frame, queue was empty: it got silence
     overruns: int = 0  # queue full: the oldest frame was dropped
     drift_drops: int = 0  # a frame dropped because the queue stayed above its target (producer clock faster)
-    #: Native path: a block dropped to remove a large backlog at once (a stall followed by a burst); the stall
-    #: itself shows as underruns or device xruns. The pure-Python path counts these as drift drops.
+    #: Native path: audio dropped because it piled up after a stall (the producer catching up after an underrun,
+    #: or a large backlog removed in one skip); the stall itself shows as underruns or device xruns. Not clock
+    #: drift. The pure-Python path counts these as drift drops.
     burst_drops: int = 0
     os_flags: int = 0  # PortAudio reported an xrun on the device side
     max_depth: int = 0

@@ -66,6 +66,8 @@ typedef struct {
     unsigned pops;
     size_t win_min;
     unsigned high_windows;
+    size_t debt;          /* silence the consumer played for underruns and the raised floor did not absorb */
+    unsigned calm_windows; /* windows without a standing excess since the last underrun */
     double mean; /* long average of the fill seen at pops (bytes; exponential, ~5 s) */
     /* requests from other threads, carried out by the consumer */
     _Atomic int reset_req;
@@ -131,6 +133,8 @@ ring_restart(Ring *q)
     q->pops = 0;
     q->win_min = SIZE_MAX;
     q->high_windows = 0;
+    q->debt = 0;
+    q->calm_windows = 0;
     q->mean = (double)q->target;
 }
 
@@ -163,9 +167,15 @@ ring_pop(Ring *q, uint8_t *out)
     }
     if (fill < n) {
         stat_inc(&q->underruns);
-        /* The late data is kept when it comes: raise the floor so that it is not taken for drift. */
-        if (q->settled && q->floor + q->step <= q->target + q->headroom)
+        /* The late data is kept when it comes: raise the floor so that it is not taken for drift. What the
+         * raised floor cannot absorb is owed: when the producer catches up, that excess is the stall's, not
+         * the clocks'. */
+        q->debt += n;
+        q->calm_windows = 0;
+        if (q->settled && q->floor + q->step <= q->target + q->headroom) {
             q->floor += q->step;
+            q->debt = q->debt > q->step ? q->debt - q->step : 0;
+        }
         goto silence;
     }
     q->mean += ((double)fill - q->mean) / (double)(q->window * 5);
@@ -182,7 +192,14 @@ ring_pop(Ring *q, uint8_t *out)
             ring_skip(q, excess / q->step * q->step);
             stat_inc(&q->burst_drops);
             q->high_windows = 0;
+            q->debt = 0;
             q->mean = (double)q->floor;
+        } else if (excess >= q->step && q->debt >= q->step) {
+            /* The producer caught up after an underrun: the backlog is the stall's; remove it now. */
+            ring_skip(q, q->step);
+            stat_inc(&q->burst_drops);
+            q->debt -= q->step;
+            q->high_windows = 0;
         } else if (excess >= q->step && q->mean >= (double)q->floor + (double)q->step / 2) {
             if (++q->high_windows >= DRIFT_WINDOWS) {
                 ring_skip(q, q->step);
@@ -191,6 +208,9 @@ ring_pop(Ring *q, uint8_t *out)
             }
         } else {
             q->high_windows = 0;
+            /* No catch-up came within ~10 s: what was owed was lost on the way (not queued), forget it. */
+            if (q->debt && ++q->calm_windows >= 10)
+                q->debt = 0;
         }
         fill = ring_fill(q);
         if (fill < n)

@@ -144,6 +144,18 @@ def test_underrun_raises_the_floor_so_the_late_frame_is_kept(lib: Any) -> None:
     assert stats["burst_drops"] == 0
 
 
+def test_catch_up_after_an_underrun_is_a_backlog_drop_not_drift(lib: Any) -> None:
+    ring = lib.Ring(capacity=8 * FRAME_BYTES, target=FRAME_BYTES, headroom=0, step=FRAME_BYTES, pop_size=FRAME_BYTES)
+    run_clocked(ring, 2)
+    assert ring.pop() is None  # the producer stalled for a tick: silence played (the floor cannot rise here)
+    ring.push(frame(0))  # ... and caught up later: one frame more queued than before
+    run_clocked(ring, 2)
+    stats = ring.stats()
+    assert stats["underruns"] == 1
+    assert stats["burst_drops"] == 1  # removed within about a second, counted as the stall's
+    assert stats["drift_drops"] == 0
+
+
 def test_reset_and_clear_are_carried_out_by_the_consumer(lib: Any) -> None:
     ring = lib.Ring(capacity=8 * BLOCK, target=2 * BLOCK, headroom=0, step=BLOCK, pop_size=2 * BLOCK)
     for i in range(6):
