@@ -367,6 +367,9 @@ class TicketPanel(QWidget):
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
+        selected = [t.id for t in (r.data(TICKET_ROLE) for r in rows) if isinstance(t, proto.Ticket)]
+        self.model.keep_identity(selected)
+        self.caller_model.keep_identity(selected)
         if not rows:
             return
         ticket = rows[0].data(TICKET_ROLE)

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from app import protocol as proto
 from tests.unit.sync.test_cache_outbox import NOW, make_ticket
-from ui.tickets.model import Column, TicketFilterProxy, TicketTableModel, TicketView
+from ui.tickets.model import TICKET_ROLE, Column, TicketFilterProxy, TicketTableModel, TicketView
 
 pytestmark = pytest.mark.unit
 
@@ -99,3 +99,31 @@ def test_views(qtmodeltester: ModelTester) -> None:
     assert ids() == [2]
     model.upsert(dataclasses.replace(teammate, version=2, status=proto.TicketStatus.CLOSED))
     assert ids() == []
+
+
+def test_a_resorted_push_keeps_order_and_the_selected_row(qtmodeltester: ModelTester, qtbot: QtBot) -> None:
+    """A change that moves a row in the sort order: an unselected row is removed and re-inserted at its place (the
+    proxy filters just that row, no layout change); the selected one is moved, so the selection follows it."""
+    model = TicketTableModel(clock=lambda: NOW)
+    proxy = TicketFilterProxy(clock=lambda: NOW)
+    proxy.setSourceModel(model)
+    proxy.set_user(7, 1)
+    proxy.set_view(TicketView.TEAM_QUEUE)
+    qtmodeltester.check(proxy)  # type: ignore[no-untyped-call]  # pytest-qt leaves it unannotated
+    model.apply_snapshot([make_ticket(i, sla_due=NOW + timedelta(hours=i)) for i in range(1, 7)])
+    model.sort(Column.SLA_DUE, Qt.SortOrder.AscendingOrder)
+    layouts: list[bool] = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(True))
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.upsert(make_ticket(2, version=2, sla_due=NOW + timedelta(hours=10)))
+    assert inserted.args[1] == 5
+    assert [t.id for t in model.tickets()] == [1, 3, 4, 5, 6, 2]
+    assert layouts == []
+    assert proxy.rowCount() == 6
+
+    model.keep_identity([5])
+    with qtbot.waitSignal(model.rowsMoved):
+        model.upsert(make_ticket(5, version=2, sla_due=NOW - timedelta(hours=1)))
+    assert [t.id for t in model.tickets()] == [5, 1, 3, 4, 6, 2]
+    assert [proxy.index(r, 0).data(TICKET_ROLE).id for r in range(proxy.rowCount())] == [5, 1, 3, 4, 6, 2]
+    qtmodeltester.check(proxy)  # type: ignore[no-untyped-call]  # pytest-qt leaves it unannotated
