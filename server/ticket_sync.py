@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import String, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from server.auth import Principal
 from server.db import TicketRow, User
@@ -123,6 +123,11 @@ class WireCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def size(self) -> int:
+        """Bytes held."""
+        return self._size
+
     def lookup(self, keys: list[tuple[int, _Key]]) -> list[bytes | None]:
         out: list[bytes | None] = []
         with self._lock:
@@ -216,13 +221,25 @@ def _wire(row: Any) -> dict[str, Any]:
     }
 
 
-def sync_page(
-    service: TicketService, db: Session, me: Principal, cache: WireCache, *, after: int, limit: int
-) -> SyncPage:
-    """Tickets visible to ``me`` with ``id > after``, by id, as wire JSON from ``cache`` (filled as needed)."""
-    visible = service.visible_query(me)
-    keys_query = (
-        visible.with_only_columns(
+def _build(db: Session, ids: list[int]) -> dict[int, bytes]:
+    """The wire JSON of these tickets, read in full (``id IN (…)``, 1,000 at a time)."""
+    built: dict[int, bytes] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        query = (
+            select(*_COLUMNS, User.display_name)
+            .select_from(TicketRow)
+            .outerjoin(User, User.id == TicketRow.assignee_id)
+            .where(TicketRow.id.in_(chunk))
+        )
+        for row in db.execute(query):
+            built[row[0]] = json.dumps(_wire(row), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return built
+
+
+def _keys(query: Any) -> Any:
+    return (
+        query.with_only_columns(
             TicketRow.id,
             TicketRow.version,
             type_coerce(TicketRow.updated_at, String),
@@ -232,10 +249,38 @@ def sync_page(
         )
         .select_from(TicketRow)
         .outerjoin(User, User.id == TicketRow.assignee_id)
-        .where(TicketRow.id > after)
-        .order_by(TicketRow.id)
-        .limit(limit)
     )
+
+
+def warm(cache: WireCache, sessions: sessionmaker[Session], stop: threading.Event, *, chunk: int = 2000) -> int:
+    """Fill ``cache`` with the newest tickets (highest ids first) until it is nine tenths full or every ticket is in:
+    the first agents to sync after a hub restart (a shift start) then get ready JSON. Runs on a worker thread at
+    start-up; checks ``stop`` between chunks. Returns how many tickets it stored."""
+    stored = 0
+    before: int | None = None
+    while not stop.is_set() and cache.size < cache.max_bytes * 0.9:
+        with sessions() as db:
+            query = _keys(select(TicketRow)).order_by(TicketRow.id.desc()).limit(chunk)
+            if before is not None:
+                query = query.where(TicketRow.id < before)
+            keys = [(tid, _Key(v, str(updated), aid, name)) for tid, v, updated, aid, name in db.execute(query)]
+            if not keys:
+                break
+            built = _build(db, [tid for tid, _key in keys])
+            db.rollback()
+        key_of = dict(keys)
+        cache.store((tid, key_of[tid], data) for tid, data in built.items())
+        stored += len(built)
+        before = keys[-1][0]
+    return stored
+
+
+def sync_page(
+    service: TicketService, db: Session, me: Principal, cache: WireCache, *, after: int, limit: int
+) -> SyncPage:
+    """Tickets visible to ``me`` with ``id > after``, by id, as wire JSON from ``cache`` (filled as needed)."""
+    visible = service.visible_query(me)
+    keys_query = _keys(visible).where(TicketRow.id > after).order_by(TicketRow.id).limit(limit)
     keys = [
         (tid, _Key(version, str(updated), assignee_id, name))
         for tid, version, updated, assignee_id, name in db.execute(keys_query)
@@ -243,19 +288,7 @@ def sync_page(
     items = cache.lookup(keys)
     missing = [tid for (tid, _key), data in zip(keys, items, strict=True) if data is None]
     if missing:
-        built: dict[int, bytes] = {}
-        for start in range(0, len(missing), 1000):  # bounded IN lists
-            chunk = missing[start : start + 1000]
-            query = (
-                select(*_COLUMNS, User.display_name)
-                .select_from(TicketRow)
-                .outerjoin(User, User.id == TicketRow.assignee_id)
-                .where(TicketRow.id.in_(chunk))
-            )
-            for row in db.execute(query):
-                built[row[0]] = json.dumps(
-                    _wire(row), ensure_ascii=False, separators=(",", ":"), allow_nan=False
-                ).encode()
+        built = _build(db, missing)
         key_of = dict(keys)
         # A ticket changed between the two reads is served as read now and cached under the key read first: the
         # next page request sees its newer version and rebuilds it. (Changes after the snapshot arrive as pushes.)

@@ -16,7 +16,7 @@ from app.protocol import TicketSyncPage
 from server.auth import Principal
 from server.context import HubContext
 from server.routes.deps import MAX_ID, principal_dependency, read_db_dependency
-from server.ticket_sync import DEFAULT_SYNC_PAGE, MAX_SYNC_PAGE, WireCache, sync_page
+from server.ticket_sync import DEFAULT_SYNC_PAGE, MAX_SYNC_PAGE, sync_page
 from server.tickets import TicketService
 
 _ERRORS: dict[int | str, dict[str, str]] = {401: {}, 422: {}}
@@ -35,7 +35,7 @@ def _accepts_gzip(request: Request) -> bool:
 def build_router(ctx: HubContext) -> APIRouter:
     router = APIRouter(tags=["tickets"])
     service = TicketService(ctx.bus)
-    wire_cache = WireCache()  # this hub process's ready-made ticket JSON (see server/ticket_sync.py)
+    wire_cache = ctx.wire_cache  # this hub process's ready-made ticket JSON (see server/ticket_sync.py)
     ReadDB = Annotated[Session, Depends(read_db_dependency(ctx))]  # noqa: N806 - a type alias
     Me = Annotated[Principal, Depends(principal_dependency(ctx))]  # noqa: N806 - a type alias
 

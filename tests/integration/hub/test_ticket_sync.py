@@ -102,3 +102,14 @@ def test_bulk_sync_serves_changes_made_after_an_earlier_sync(hub_sqlite: HubProc
     assert all(
         item["assignee_name"] == "李娜（二线）" for item in after.values() if item["assignee_id"] == client.user["id"]
     )
+
+
+def test_hub_prepares_every_tickets_json_at_start_up(hub_sqlite: HubProcess) -> None:
+    """After a (re)start the hub prepares the tickets' JSON in the background, so the first agents' syncs need not
+    build it; what it serves is still exactly the listing."""
+    match = hub_sqlite.process.wait_for_log(r"ticket JSON prepared for (\d+) ticket", timeout=30)
+    admin = hub_sqlite.client("admin", client_kind="service")
+    first = admin.ok("GET", "/sync/tickets", params={"limit": 1})
+    assert int(match.group(1)) == first["total"] > 0  # the admin sees every ticket
+    client = hub_sqlite.client("agent.li")
+    assert {item["id"]: ticket_from_wire(item) for item in _sync(client, limit=7)} == _listing(client)
