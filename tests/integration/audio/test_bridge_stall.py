@@ -72,8 +72,11 @@ def run_busy_call(pulse: PulseSession, tmp_path: Path, seconds: float, *extra: s
     assert max(runs, default=0) <= FRAME_MS + WINDOW_MS, f"silent runs (ms): {sorted(runs)[-10:]}; stats {stats}"
 
 
-def test_busy_gui_thread_short_call_has_no_stall(pulse: PulseSession, tmp_path: Path, bridge_path: list[str]) -> None:
-    run_busy_call(pulse, tmp_path, 20.0, *bridge_path)
+def test_busy_gui_thread_short_call_has_no_stall(pulse: PulseSession, tmp_path: Path) -> None:
+    # The default OS side (native on Linux): its sound-server callbacks never wait for the GIL. The pure-Python
+    # fallback's callbacks do, and a busy GUI thread on a loaded machine still delays them (docs/audio.md, "The
+    # 10-minute busy-GUI test"): that path's limitation is documented, not tested as if it were fixed.
+    run_busy_call(pulse, tmp_path, 20.0)
 
 
 @pytest.mark.slow
