@@ -673,7 +673,7 @@ class AudioEngine:
             self.output_latency = min(MAX_OUTPUT_LATENCY, round(self.output_latency + XRUN_STEP, 3))
             log.warning(
                 "output device underran %d times: reopening with %.0f ms of buffer",
-                self._out_xruns,
+                int(getattr(self._output.stream, "xruns", 0)) if self._native else self._out_xruns,
                 self.output_latency * 1000,
             )
             old, self._output = self._output, None
