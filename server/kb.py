@@ -4,7 +4,9 @@ Search works on jieba-segmented copies of title and body (``title_seg``/``body_s
 spaces; ``server.search``): SQLite indexes the live articles with FTS5 (``unicode61``; the trigram tokenizer finds
 nothing for 2-character CJK words like 退款 on SQLite 3.40) ranked by bm25 with the title weighted 5×; PostgreSQL
 stores a weighted ``tsvector`` (title A, body D) with a GIN index over live articles, ranked by ``ts_rank``. Queries are
-segmented the same way; all terms must match (falling back to any term when that finds nothing). Totals are counted up
+segmented the same way; all terms must match (falling back to any term when that finds nothing). On SQLite, a query
+whose every term is common is ranked from the hub's in-memory index of common terms (``server.kb_index``: the same
+bm25, without scoring every match in FTS5) while that index is of the database's generation. Totals are counted up
 to ``COUNT_CAP``. Snippets and highlighted titles are cut, for the returned page only, from the original text around
 the matched terms. Results are cached per process until the next article change (``KbService``).
 """
