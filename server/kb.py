@@ -4,9 +4,10 @@ Search works on jieba-segmented copies of title and body (``title_seg``/``body_s
 spaces; ``server.search``): SQLite indexes the live articles with FTS5 (``unicode61``; the trigram tokenizer finds
 nothing for 2-character CJK words like 退款 on SQLite 3.40) ranked by bm25 with the title weighted 5×; PostgreSQL
 stores a weighted ``tsvector`` (title A, body D) with a GIN index over live articles, ranked by ``ts_rank``. Queries are
-segmented the same way; all terms must match (falling back to any term when that finds nothing). On SQLite, a query
-whose every term is common is ranked from the hub's in-memory index of common terms (``server.kb_index``: the same
-bm25, without scoring every match in FTS5) while that index is of the database's generation. Totals are counted up
+segmented the same way; all terms must match (falling back to any term when that finds nothing). A query whose
+every term is common is ranked from the hub's in-memory index of common terms (``server.kb_index``) while that index
+is of the database's generation: on SQLite with the same bm25, without scoring every match in FTS5; on PostgreSQL the
+index pre-selects candidates and ``ts_rank`` ranks those only. Totals are counted up
 to ``COUNT_CAP``. Snippets and highlighted titles are cut, for the returned page only, from the original text around
 the matched terms. Results are cached per process until the next article change (``KbService``).
 """
@@ -55,6 +56,12 @@ log = logging.getLogger(__name__)
 #: Totals are counted up to this many matches (shown as 1000+); counting every match of a very common word
 #: would cost more than the search itself.
 COUNT_CAP = 1_000
+#: PostgreSQL with the pre-ranking index: ``ts_rank`` re-ranks this many candidates (at least, and
+#: ``RERANK_FACTOR`` × the page's end; every match when there are fewer than ``COUNT_CAP``); pages ending after
+#: ``RERANK_MAX`` rank every match in the database.
+RERANK_CANDIDATES = 200
+RERANK_FACTOR = 5
+RERANK_MAX = 1_000
 
 
 # ============================================================================================== snippets
@@ -218,7 +225,7 @@ class KbService:
             cached = self._cache.get(key) if self._cache is not None else None
             if cached is not None:
                 return dataclasses.replace(cached, query=query)
-            if self.ranking_index is not None and sqlite:
+            if self.ranking_index is not None:
                 index = self.ranking_index.current(generation)
         ids_scores, total = self._rank(db, sqlite, index, terms, category, limit, offset, all_terms=True)
         if total == 0 and len(terms) > 1:
@@ -244,23 +251,44 @@ class KbService:
         """Ranked page and capped count: from the in-memory index when every term is common (or, for any-term
         matching, when some are: the rare ones' scores come from FTS5, a few hundred rows each), otherwise in the
         database, where a rare term bounds the work."""
-        if index is not None:
+        if index is not None and (index.exact or offset + limit <= RERANK_MAX):
             common = [t for t in terms if t in index.postings]
             if len(common) == len(terms) or (common and not all_terms):
-                extra = {t: self._sqlite_term_scores(db, t) for t in terms if t not in index.postings}
-                return index.search(
-                    terms, category, limit, offset, all_terms=all_terms, count_cap=COUNT_CAP, extra=extra
+                extra = {t: self._term_scores(db, sqlite, t) for t in terms if t not in index.postings}
+                if index.exact:  # SQLite: FTS5's bm25 itself
+                    return index.search(
+                        terms, category, limit, offset, all_terms=all_terms, count_cap=COUNT_CAP, extra=extra
+                    )
+                # PostgreSQL: the sum of single-word ts_rank pre-selects candidates; ts_rank ranks them.
+                want = max(RERANK_CANDIDATES, RERANK_FACTOR * (offset + limit))
+                candidates, total = index.search(
+                    terms, category, want, 0, all_terms=all_terms, count_cap=COUNT_CAP, extra=extra
                 )
+                if want < total < COUNT_CAP:  # fewer matches than the cap: ts_rank ranks all of them (exact)
+                    candidates, total = index.search(
+                        terms, category, total, 0, all_terms=all_terms, count_cap=COUNT_CAP, extra=extra
+                    )
+                params = {
+                    "q": tsquery(terms, all_terms=all_terms),
+                    "ids": [i for i, _ in candidates],
+                    "limit": limit,
+                    "offset": offset,
+                }
+                rows = db.execute(_PG_RERANK, params).all()
+                return [(int(r[0]), float(r[1])) for r in rows], total
         run = self._search_sqlite if sqlite else self._search_pg
         return run(db, terms, category, limit, offset, all_terms=all_terms)
 
     @staticmethod
-    def _sqlite_term_scores(db: Session, term: str) -> tuple[Any, Any]:
-        """One term's article ids and bm25 contributions (a single-term bm25 is that term's share of any query's)."""
-        rows = db.execute(_SQLITE_TERM_SCORES, {"match": fts5_match([term])}).all()
+    def _term_scores(db: Session, sqlite: bool, term: str) -> tuple[Any, Any]:
+        """One rare term's article ids and scores (a single-term bm25 is that term's share of any query's)."""
+        if sqlite:
+            rows = db.execute(_SQLITE_TERM_SCORES, {"match": fts5_match([term])}).all()
+        else:
+            rows = db.execute(_PG_TERM_SCORES, {"q": tsquery([term])}).all()
         return (
             np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-            np.fromiter((-r[1] for r in rows), dtype=np.float64, count=len(rows)),
+            np.fromiter((-r[1] if sqlite else r[1] for r in rows), dtype=np.float64, count=len(rows)),
         )
 
     @staticmethod
@@ -391,6 +419,13 @@ _PG_MATCH = "fts_vector @@ to_tsquery('simple'::regconfig, :q) AND NOT deleted"
 _PG_RANK = text(
     f"SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) AS score FROM kb_articles "
     f"WHERE {_PG_MATCH} ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
+)
+_PG_RERANK = text(
+    "SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) AS score FROM kb_articles "
+    "WHERE id = ANY(:ids) AND NOT deleted ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
+)
+_PG_TERM_SCORES = text(
+    f"SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) FROM kb_articles WHERE {_PG_MATCH}"
 )
 _PG_COUNT = text(f"SELECT count(*) FROM (SELECT 1 FROM kb_articles WHERE {_PG_MATCH} LIMIT :cap) AS capped")
 _PG_RANK_IN_CATEGORY = text(

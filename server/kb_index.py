@@ -14,6 +14,11 @@ ordered by article id on both. The figures FTS5 uses (row count, total tokens, d
 article's length, each term's hits per column) are read from FTS5 itself (its ``fts5vocab`` views, its averages
 record and its ``docsize`` table) in one read transaction, so the index is exactly FTS5's view of that snapshot.
 
+PostgreSQL's ``ts_rank`` of several words depends on the distance between their positions in each article and
+cannot be summed from per-word figures: there the index (``build_postgresql``) pre-ranks — each word's single-word
+``ts_rank`` per article, exact, and Σ √weight over its positions for the all-words case — and the database computes
+the real ``ts_rank`` of the best candidates only (``server.kb``).
+
 An index belongs to one *generation* of the knowledge base (``kb_generation``); it is only used while the database
 is at that generation. It is built in a background thread at start and again after the knowledge base changes;
 while it is missing, stale or building, searches take the exact FTS5 path (they are never answered from an
@@ -70,6 +75,8 @@ class Postings:
     positions: npt.NDArray[np.int32]  #: sorted positions (into ``ImpactIndex.ids``) of the articles with the term
     #: title hits × 5 + body hits, per article: small whole numbers, kept as uint16 when they fit (else float32)
     freq: npt.NDArray[np.uint16] | npt.NDArray[np.float32]
+    #: PostgreSQL only: Σ √weight over the word's positions (title 1, body √0.1), for the all-words pre-ranking
+    pair: npt.NDArray[np.float32] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,11 +89,17 @@ class ImpactIndex:
     rows: int  #: FTS5's row count (N in the IDF)
     postings: dict[str, Postings]
     build_seconds: float
+    #: True: the scores are FTS5's bm25, final. False (PostgreSQL): ``Postings.freq`` holds each word's single-word
+    #: ``ts_rank``, whose sum only pre-selects candidates that the database re-ranks exactly with ``ts_rank``.
+    exact: bool = True
 
     @property
     def nbytes(self) -> int:
         arrays = self.ids.nbytes + self.norm.nbytes + self.category.nbytes
-        return arrays + sum(p.positions.nbytes + p.freq.nbytes for p in self.postings.values())
+        return arrays + sum(
+            p.positions.nbytes + p.freq.nbytes + (p.pair.nbytes if p.pair is not None else 0)
+            for p in self.postings.values()
+        )
 
     @property
     def entries(self) -> int:
@@ -100,6 +113,8 @@ class ImpactIndex:
         """The positions of the articles with ``term`` and its bm25 contribution to each (FTS5's expression)."""
         post = self.postings[term]
         freq = post.freq.astype(np.float64)
+        if not self.exact:
+            return post.positions, freq
         return post.positions, self.idf(len(post.positions)) * (
             (freq * (K1 + 1.0)) / (freq + self.norm[post.positions])
         )
@@ -123,9 +138,20 @@ class ImpactIndex:
         n = len(self.ids)
         score = np.zeros(n, dtype=np.float64)
         hits = np.zeros(n, dtype=np.int16)
+        # PostgreSQL, every word required: ts_rank grows with the pairs of the words' positions (weighted by
+        # √weight × √weight and by their distance, which is not kept): pre-rank by the sum over word pairs of
+        # (Σ √weight) × (Σ √weight), that is ((Σ_words S)² − Σ_words S²) / 2.
+        pairwise = not self.exact and all_terms and len(terms) > 1
+        pair_sum = np.zeros(n, dtype=np.float64) if pairwise else score
+        pair_squares = np.zeros(n, dtype=np.float64) if pairwise else score
         for term in terms:  # in query order: the same additions, in the same order, as FTS5's bm25 loop
             if term in self.postings:
                 positions, contrib = self.contribution(term)
+                pair = self.postings[term].pair
+                if pairwise and pair is not None:
+                    weights = pair.astype(np.float64)
+                    pair_sum[positions] += weights
+                    pair_squares[positions] += weights * weights
             else:
                 ids, contrib = (extra or {})[term]
                 positions = np.searchsorted(self.ids, ids).astype(np.int32)
@@ -133,6 +159,8 @@ class ImpactIndex:
                 positions, contrib = positions[keep], contrib[keep]
             score[positions] += contrib
             hits[positions] += 1
+        if pairwise:
+            score = (pair_sum * pair_sum - pair_squares) / 2 + 1e-3 * score
         matched = hits == len(terms) if all_terms else hits > 0
         if category is not None:
             code = self.categories.get(category)
@@ -229,6 +257,78 @@ def build_sqlite(path: str, *, common_df: int = COMMON_DF) -> ImpactIndex:
     return ImpactIndex(generation, ids, norm, category, categories, rows, postings, time.perf_counter() - started)
 
 
+#: ts_rank's single-word score of a word with t title (weight A, 1.0) and b body (weight D, 0.1) positions, titles
+#: first (``calc_rank_or`` in tsrank.c: Σ w_j / (j+1)², over at most 256 positions, / 1.64493406685).
+_INVERSE_SQUARES = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, 257, dtype=np.float64) ** 2)])
+
+
+def single_word_ts_rank(title: npt.NDArray[np.int64], body: npt.NDArray[np.int64]) -> FloatArray:
+    t = np.minimum(title, 256)
+    n = np.minimum(title + body, 256)
+    head = _INVERSE_SQUARES[t]
+    value: FloatArray = (head + 0.1 * (_INVERSE_SQUARES[n] - head)) / 1.64493406685
+    return value
+
+
+def build_postgresql(engine: Engine, *, common_df: int = COMMON_DF) -> ImpactIndex:
+    """PostgreSQL: the common words of the stored ``fts_vector`` (``ts_stat``) with each article's single-word
+    ``ts_rank`` (from the word's title and body positions), read in one repeatable-read transaction."""
+    started = time.perf_counter()
+    log.info("building the knowledge-base pre-ranking index (words in more than %d articles)", common_df)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        gen = conn.execute(GENERATION).one()
+        generation = (int(gen[0] or 0), int(gen[1] or 0))
+        live = conn.execute(text("SELECT id, category FROM kb_articles WHERE NOT deleted ORDER BY id")).all()
+        ids = np.fromiter((r[0] for r in live), dtype=np.int64, count=len(live))
+        categories: dict[str, int] = {}
+        category = np.fromiter(
+            (categories.setdefault(str(r[1]), len(categories)) for r in live), dtype=np.int32, count=len(live)
+        )
+        del live
+        words = [
+            str(r[0])
+            for r in conn.execute(
+                text(
+                    "SELECT word FROM ts_stat('SELECT fts_vector FROM kb_articles WHERE NOT deleted') WHERE ndoc > :df"
+                ),
+                {"df": common_df},
+            )
+        ]
+        postings: dict[str, Postings] = {}
+        if words:
+            found = conn.execute(
+                text(
+                    "SELECT u.lexeme, string_agg(a.id::text, ',' ORDER BY a.id), "
+                    "string_agg(cardinality(array_positions(u.weights, 'A'))::text, ',' ORDER BY a.id), "
+                    "string_agg(cardinality(u.positions)::text, ',' ORDER BY a.id) "
+                    "FROM kb_articles a, unnest(a.fts_vector) u "
+                    "WHERE NOT a.deleted AND u.lexeme = ANY(:words) GROUP BY u.lexeme"
+                ),
+                {"words": words},
+            )
+            for word, doc_text, title_text, all_text in found:
+                doc = np.array(doc_text.split(","), dtype=np.int64)
+                title = np.array(title_text.split(","), dtype=np.int64)
+                total = np.array(all_text.split(","), dtype=np.int64)
+                positions = np.searchsorted(ids, doc)
+                impact = single_word_ts_rank(title, total - title).astype(np.float32)
+                pair = (title + math.sqrt(0.1) * (total - title)).astype(np.float32)
+                postings[str(word)] = Postings(positions.astype(np.int32), impact, pair)
+        conn.rollback()
+    return ImpactIndex(
+        generation,
+        ids,
+        np.zeros(0, dtype=np.float64),
+        category,
+        categories,
+        len(ids),
+        postings,
+        time.perf_counter() - started,
+        exact=False,
+    )
+
+
 def sqlite_path(engine: Engine) -> str | None:
     """The database file of a SQLite engine (``None``: in memory, or not SQLite)."""
     url = engine.url
@@ -312,7 +412,17 @@ def holder_for(engine: Engine, *, common_df: int = COMMON_DF) -> IndexHolder | N
     path = sqlite_path(engine)
     if path is not None:
         return IndexHolder(lambda: build_sqlite(path, common_df=common_df))
+    if engine.url.get_backend_name() == "postgresql":
+        return IndexHolder(lambda: build_postgresql(engine, common_df=common_df))
     return None
 
 
-__all__ = ["COMMON_DF", "ImpactIndex", "IndexHolder", "build_sqlite", "holder_for", "kb_generation"]
+__all__ = [
+    "COMMON_DF",
+    "ImpactIndex",
+    "IndexHolder",
+    "build_postgresql",
+    "build_sqlite",
+    "holder_for",
+    "kb_generation",
+]

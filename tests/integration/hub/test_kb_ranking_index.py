@@ -1,7 +1,8 @@
-"""The knowledge base's in-memory ranking index (``server.kb_index``) against FTS5's own ranking, on a generated
-Chinese corpus in a real SQLite database: the same articles, in the same order, with the same scores, for every
+"""The knowledge base's in-memory ranking index (``server.kb_index``) against the databases' own ranking, on a
+generated Chinese corpus. SQLite: the same articles, in the same order, with the same scores as FTS5's bm25, for every
 kind of query (common words, a rare word, any-term fallback, category, offsets); never used once the knowledge base
-moved past it; and wired into a real hub process (built at start, rebuilt after changes)."""
+moved past it; wired into a real hub process (built at start, rebuilt after changes). PostgreSQL (a real cluster):
+the pre-ranking index with ``ts_rank`` re-ranking its candidates gives the pages ranking every match would."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from sqlalchemy import insert
 
 from app.protocol import KbArticleWrite, KbSearchResult
 from server.db import KbArticleRow, make_engine, make_sessionmaker, utcnow
-from server.kb import KbService, plain_text, segmented
-from server.kb_index import ImpactIndex, IndexHolder, build_sqlite, kb_generation
-from tests.helpers.hub import HubProcess, sqlite_copy
+from server.kb import COUNT_CAP, KbService, plain_text, segmented
+from server.kb_index import ImpactIndex, IndexHolder, build_postgresql, build_sqlite, kb_generation
+from tests.helpers.hub import HubProcess, PostgresCluster, sqlite_copy
 
 pytestmark = pytest.mark.integration
 
@@ -108,6 +109,10 @@ def corpus(hub_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 def _page(result: KbSearchResult) -> list[tuple[int, float]]:
     return [(h.id, h.score) for h in result.hits]
+
+
+def _scores(result: KbSearchResult) -> list[float]:
+    return [h.score for h in result.hits]
 
 
 class _Ranked:
@@ -279,3 +284,46 @@ def test_hub_builds_the_index_and_serves_changes_at_once(
     finally:
         hub.close_clients()
         hub.stop()
+
+
+def test_postgresql_pre_ranking_gives_the_pages_of_ts_rank(pg_cluster: PostgresCluster, pg_template: str) -> None:
+    url = pg_cluster.url(pg_cluster.create_database(template=pg_template))
+    _load(url, ARTICLES)
+    engine = make_engine(url)
+    try:
+        holder = IndexHolder(lambda: build_postgresql(engine, common_df=COMMON_DF))
+        holder.refresh()
+        index = holder.wait(120)
+        assert index is not None
+        assert not index.exact
+        assert {"退款", "挂失", "宽带", "客户"} <= set(index.postings)
+        indexed = KbService(None, cache_size=0, ranking_index=holder)
+        exact = KbService(None, cache_size=0)
+        compared, capped, capped_same = 0, 0, 0
+        with make_sessionmaker(engine)() as db:
+            assert kb_generation(db) == index.generation
+            for query in QUERIES:
+                for category in (None, "refund"):
+                    for offset in (0, 13):
+                        a = indexed.search(db, query, category=category, offset=offset)
+                        b = exact.search(db, query, category=category, offset=offset)
+                        db.rollback()
+                        assert a.total == b.total, (query, category, offset)
+                        compared += len(b.hits)
+                        if b.total < COUNT_CAP or len(b.terms) == 1:
+                            # every match re-ranked by ts_rank, or one word (pre-ranked by its exact ts_rank)
+                            assert _scores(a) == _scores(b), (query, category, offset)
+                            if b.total < COUNT_CAP:
+                                assert _page(a) == _page(b), (query, category, offset)
+                        else:
+                            # several common words in more than COUNT_CAP articles: ts_rank re-ranks the best
+                            # RERANK_CANDIDATES by the pre-ranking; ties (many articles reach 1.0) are ordered by
+                            # id among those candidates only
+                            capped += 1
+                            capped_same += _scores(a) == _scores(b)
+                            assert len(a.hits) == len(b.hits)
+                            assert all(x >= y * 0.98 for x, y in zip(_scores(a), _scores(b), strict=True))
+        assert compared > 500
+        assert capped_same >= 0.8 * capped, (capped_same, capped)
+    finally:
+        engine.dispose()
