@@ -313,7 +313,7 @@ def build_index(url: str) -> IndexHolder | None:
 
 def measure(
     url: str, queries: list[str], cache_size: int, ranking: IndexHolder | None = None
-) -> tuple[list[float], list[float], dict[str, int]]:
+) -> tuple[list[float], list[float], dict[str, tuple[int, list[tuple[int, float]]]]]:
     """Wall-clock and this thread's CPU time per query (SQLite runs in this thread, so its CPU time shows the cost
     of a search independently of the machine's load; PostgreSQL's work is in the server process)."""
     from server.db import make_engine, make_sessionmaker
@@ -323,7 +323,7 @@ def measure(
     service = KbService(None, cache_size=cache_size, ranking_index=ranking)
     times: list[float] = []
     cpu: list[float] = []
-    totals: dict[str, int] = {}
+    totals: dict[str, tuple[int, list[tuple[int, float]]]] = {}  # query → (total, the page's ids and scores)
     with make_sessionmaker(engine)() as db:
         for q in queries[:20]:  # warm the page cache
             service.search(db, q)
@@ -337,7 +337,7 @@ def measure(
             result = service.search(db, q, limit=20)
             times.append(time.perf_counter() - t0)
             cpu.append(time.thread_time() - c0)
-            totals[q] = result.total
+            totals[q] = (result.total, [(h.id, h.score) for h in result.hits])
             db.rollback()
     engine.dispose()
     return times, cpu, totals
@@ -405,13 +405,21 @@ def main() -> int:
         label = "ranking index" if ranking is not None else "no ranking index on this backend"
         before = loadavg()
         times, cpu, totals = measure(url, queries, cache_size=0, ranking=ranking)
-        print("matches per query (counted up to 1000): " + ", ".join(f"{q} {n}" for q, n in sorted(totals.items())))
+        print(
+            "matches per query (counted up to 1000): " + ", ".join(f"{q} {n}" for q, (n, _) in sorted(totals.items()))
+        )
         report(f"search ({args.backend}, in-process, result cache off, {label})", times)
         report(f"  CPU time of the searching thread ({args.backend}, result cache off, {label})", cpu)
         print(f"({before} before, {loadavg()} after)")
         if ranking is not None and not args.no_compare:
             before = loadavg()
-            exact, exact_cpu, _ = measure(url, queries, cache_size=0)
+            exact, exact_cpu, exact_pages = measure(url, queries, cache_size=0)
+            same = sum(totals[q] == exact_pages[q] for q in totals)
+            same_scores = sum([s for _, s in totals[q][1]] == [s for _, s in exact_pages[q][1]] for q in totals)
+            print(
+                f"first pages identical to ranking in the database: {same} of {len(totals)} distinct queries "
+                f"(the same scores: {same_scores})"
+            )
             report(f"search ({args.backend}, in-process, result cache off, ranked in the database only)", exact)
             report(f"  CPU time of the searching thread ({args.backend}, ranked in the database only)", exact_cpu)
             print(f"({before} before, {loadavg()} after)")
