@@ -344,9 +344,17 @@ def read_health_report(state_dir: Path) -> Mapping[str, Any] | None:
 def save_health_report(state_dir: Path, report: Mapping[str, Any]) -> None:
     """Keep the latest health report for offline diagnostics (atomic replace; the health area calls this)."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    tmp = state_dir / (HEALTH_REPORT_FILE + ".tmp")
-    tmp.write_text(_json(report), encoding="utf-8")
-    os.replace(tmp, state_dir / HEALTH_REPORT_FILE)
+    # A temporary file of its own per call: the health area saves from a pool of worker threads, and two saves
+    # sharing one temporary name raced (the second replace found the file already renamed).
+    fd, name = tempfile.mkstemp(prefix=HEALTH_REPORT_FILE + ".", suffix=".tmp", dir=state_dir)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(_json(report))
+        os.replace(tmp, state_dir / HEALTH_REPORT_FILE)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def default_state_dir() -> Path:

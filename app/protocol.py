@@ -640,10 +640,12 @@ class TicketPage:
 class TicketSyncPage:
     """``GET /sync/tickets``: every ticket the caller may see, by id, in large pages (the client's full sync).
 
-    Ask again with ``after=next_after`` until ``next_after`` is null."""
+    Ask again with ``after=next_after`` until ``next_after`` is null. The first page (``after=0``) also gives
+    ``total``, how many tickets the caller may see (for a progress indicator); later pages give null."""
 
     items: list[Ticket]
     next_after: int | None
+    total: int | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

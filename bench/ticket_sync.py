@@ -3,9 +3,11 @@
     python bench/ticket_sync.py [--tickets 10000] [--samples 30]
 
 Prints:
-- initial sync of N tickets into the panel: sign-in → every row in the model (hub → engine → cache → model), and the
-  offline-first reopen (saved session → rows from the encrypted cache), target ≤ 1 s;
-- hub commit → row updated in the panel: a colleague's PATCH returns (committed) → ``dataChanged`` for that row,
+- initial sync of N tickets into the panel (target ≤ 1 s): signed in (tokens obtained) → every row in the model
+  (hub → engine → model), also counted from the start of the sign-in (the hub's argon2id check), with the hub's JSON
+  cache cold and warm; and the offline-first reopen (saved session → rows from the encrypted cache), target ≤ 1 s;
+- hub commit → row updated in the panel: a colleague's PATCH is sent → ``dataChanged`` for that row (or its
+  re-insertion at its new place in the sort order),
   target ≤ 100 ms (p50 / p95 / max);
 - knowledge typing → results shown: the last keystroke → results on screen (includes the pane's 80 ms debounce),
   target ≤ 150 ms;
@@ -37,7 +39,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import httpx
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +48,14 @@ sys.path.insert(0, str(ROOT))
 from app import protocol as proto  # noqa: E402 - after the path set-up
 from app.sync.crypto import MemorySecretStore  # noqa: E402
 from app.sync.engine import SyncConfig, SyncEngine  # noqa: E402
-from app.sync.events import CacheWritten, ConnectionState, DataSource, ScreenPop, TicketsReset  # noqa: E402
+from app.sync.events import (  # noqa: E402
+    CacheWritten,
+    ConnectionState,
+    DataSource,
+    ScreenPop,
+    SyncProgress,
+    TicketsReset,
+)
 from app.sync_bridge import SyncBridge  # noqa: E402
 from app.version import __version__  # noqa: E402
 from ui.knowledge.pane import KnowledgePane  # noqa: E402
@@ -92,7 +101,6 @@ def hub(workdir: Path, tickets: int) -> Iterator[str]:
     url = f"sqlite:///{db}"
     _cli("migrate", "--database-url", url)
     _cli("seed-demo", "--database-url", url)
-    _add_tickets(db, tickets)
     port = _free_port()
     log = (workdir / "hub.log").open("wb")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -123,6 +131,13 @@ def hub(workdir: Path, tickets: int) -> Iterator[str]:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise SystemExit(f"hub did not start; see {workdir / 'hub.log'}")
             time.sleep(0.1)
+        # The generated tickets go in once the hub has prepared the demo tickets' JSON at start-up: they are tickets
+        # it has never served (the first sync measured below is the cold case; a restart would prepare them too).
+        while b"ticket JSON prepared" not in (workdir / "hub.log").read_bytes():
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit(f"hub did not prepare its ticket JSON; see {workdir / 'hub.log'}")
+            time.sleep(0.1)
+        _add_tickets(db, tickets)
         yield base
     finally:
         proc.terminate()
@@ -132,12 +147,20 @@ def hub(workdir: Path, tickets: int) -> Iterator[str]:
 
 def wait_until(predicate: Callable[[], object], timeout: float = 60.0) -> float:
     """Spin the Qt event loop until ``predicate()``; returns the monotonic time it became true."""
+    # The loop sleeps until an event arrives, as the application's does. A busy loop of ``processEvents`` would hold
+    # the GIL and starve the network thread (each GIL hand-over waits up to the 5 ms switch interval), which inflated
+    # every figure. The timer bounds the wait for predicates not driven by Qt events.
     deadline = time.monotonic() + timeout
     loop = QEventLoop()
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    tick = QTimer()
+    tick.start(20)
+    try:
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met")
+            loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        tick.stop()
     return time.perf_counter()
 
 
@@ -169,46 +192,69 @@ def main() -> int:
     return 0
 
 
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
 def run(base: str, work: Path, tickets: int, samples: int) -> None:
+    print(f"start: {load()}")
     secrets = MemorySecretStore()
     events: list[Any] = []
 
-    def make() -> tuple[SyncEngine, SyncBridge, TicketPanel]:
-        engine = SyncEngine(SyncConfig(hub_url=base, data_dir=work / "client"), secrets)
+    def make(data: str = "client") -> tuple[SyncEngine, SyncBridge, TicketPanel]:
+        engine = SyncEngine(SyncConfig(hub_url=base, data_dir=work / data), secrets)
         engine.add_listener(events.append)
         engine.start()
         bridge = SyncBridge(engine)
         return engine, bridge, TicketPanel(bridge)
 
+    # A hub that has been up for a while: a colleague's sign-in and requests have run its code paths once (the
+    # first authenticated request of a fresh hub process costs ~0.3 s of imports and query compilation). It reads
+    # one ticket only: the agent's tickets are not in the hub's JSON cache yet.
+    client = httpx.Client(base_url=base + "/api/v1", timeout=30)
+    token = client.post(
+        "/auth/login",
+        json={"username": "sup.zhang", "password": PASSWORD, "client_kind": "service", "client_version": __version__},
+    ).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    client.get("/ticket-categories").raise_for_status()
+    client.get("/sync/tickets", params={"limit": 1}).raise_for_status()
+
     # ---------------------------------------------------------------- initial sync
-    engine, bridge, panel = make()
-    t0 = time.perf_counter()
-    engine.login("agent.li", PASSWORD).result(120)
-    t_login = time.perf_counter()
     expected = tickets  # at least the generated ones
-    t_rows = wait_until(lambda: panel.model.rowCount() >= expected, timeout=300)
-    rows = panel.model.rowCount()
-    print(
-        f"initial sync from the hub: {rows} tickets in the panel {1000 * (t_rows - t0):.0f} ms after sign-in "
-        "(target ≤ 1000 ms)"
-    )
-    print(f"  of which the sign-in itself (the hub's argon2 password check, tokens): {1000 * (t_login - t0):.0f} ms")
-    t_cached = wait_until(lambda: any(isinstance(e, CacheWritten) for e in events), timeout=300)
-    print(f"  all {rows} sealed in the encrypted cache {1000 * (t_cached - t0):.0f} ms after sign-in (after the panel)")
-    reset = next(e for e in events if isinstance(e, TicketsReset) and e.source is DataSource.HUB)
-    t_reset_seen = time.perf_counter()
-    panel2_model_time = 0.0
+    rows = 0
+    for label, data in (
+        ("tickets the hub has not served or prepared yet (JSON built on demand)", "client-first"),
+        ("the hub's JSON cache warm (a teammate synced before)", "client"),
+    ):
+        events.clear()
+        engine, bridge, panel = make(data)
+        t0 = time.perf_counter()
+        engine.login("agent.li", PASSWORD).result(120)
+        t_login = time.perf_counter()
+        t_rows = wait_until(functools.partial(lambda p: p.model.rowCount() >= expected, panel), timeout=300)
+        rows = panel.model.rowCount()
+        print(f"initial sync from the hub, {label}: {rows} tickets in the panel")
+        print(
+            f"  {1000 * (t_rows - t_login):.0f} ms after signed in (tokens obtained) (target ≤ 1000 ms); "
+            f"{1000 * (t_rows - t0):.0f} ms after starting the sign-in, which took {1000 * (t_login - t0):.0f} ms "
+            "(the hub's argon2id password check)"
+        )
+        t_cached = wait_until(lambda: any(isinstance(e, CacheWritten) for e in events), timeout=300)
+        print(f"  all {rows} sealed in the encrypted cache {1000 * (t_cached - t_login):.0f} ms after signed in")
+        progress = sum(isinstance(e, SyncProgress) and not e.finished for e in events)
+        print(f"  progress updates shown: {progress}")
+        reset = next(e for e in events if isinstance(e, TicketsReset) and e.source is DataSource.HUB)
+        wait_until(functools.partial(lambda e: e.state is ConnectionState.ONLINE, engine))
+        bridge.close()
+        engine.stop()
     from ui.tickets.model import TicketTableModel
 
     model = TicketTableModel()
     t1 = time.perf_counter()
     model.apply_snapshot(reset.tickets)
-    panel2_model_time = time.perf_counter() - t1
-    del t_reset_seen
-    print(f"  of which model insert of {len(reset.tickets)} rows: {1000 * panel2_model_time:.0f} ms")
-    wait_until(lambda: engine.state is ConnectionState.ONLINE)
-    bridge.close()
-    engine.stop()
+    print(f"  of which model insert of {len(reset.tickets)} rows: {1000 * (time.perf_counter() - t1):.0f} ms")
 
     engine, bridge, panel = make()
     t0 = time.perf_counter()
@@ -220,12 +266,6 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
     wait_until(lambda: engine.state is ConnectionState.ONLINE, timeout=120)
 
     # ---------------------------------------------------------------- hub commit → row updated
-    client = httpx.Client(base_url=base + "/api/v1", timeout=30)
-    token = client.post(
-        "/auth/login",
-        json={"username": "sup.zhang", "password": PASSWORD, "client_kind": "service", "client_version": __version__},
-    ).json()["access_token"]
-    client.headers["Authorization"] = f"Bearer {token}"
     target = next(t for t in panel.model.tickets() if t.number.startswith("B"))
     version = target.version
     latencies: list[float] = []
@@ -245,7 +285,15 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
                 if ticket is not None and ticket.id == target.id and not seen:
                     seen.append(time.perf_counter())
 
+        def on_inserted(_parent: Any, first: int, last: int, seen: list[float] = seen) -> None:
+            # a change that re-sorts the row (not the selected one) is a remove and an insert at its new place
+            for r in range(first, last + 1):
+                ticket = panel.model.ticket_at(r)
+                if ticket is not None and ticket.id == target.id and not seen:
+                    seen.append(time.perf_counter())
+
         panel.model.dataChanged.connect(on_changed)
+        panel.model.rowsInserted.connect(on_inserted)
         sent = time.perf_counter()
         r = client.patch(f"/tickets/{target.id}", json={"version": version, "priority": priorities[i % 2]})
         committed = time.perf_counter()
@@ -265,6 +313,7 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
             continue
         finally:
             panel.model.dataChanged.disconnect(on_changed)
+            panel.model.rowsInserted.disconnect(on_inserted)
         latencies.append((seen[0] - sent) * 1000)
         after_commit.append(max(0.0, (seen[0] - committed) * 1000))
     if missed:
@@ -301,6 +350,7 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
 
     # ---------------------------------------------------------------- screen pop
     cache_pop: list[float] = []
+    leave: list[float] = []
     hub_pop: list[float] = []
     for i in range(samples):
         pops: dict[DataSource, float] = {}
@@ -314,14 +364,18 @@ def run(base: str, work: Path, tickets: int, samples: int) -> None:
         wait_until(functools.partial(dict.__contains__, pops, DataSource.HUB), timeout=30)
         panel.screen_pop_shown.disconnect(on_pop)
         panel.on_call_ended(f"bench-{i}", 30.0)
+        t_leave = time.perf_counter()
         panel.pop_close_button.click()  # back to the agent's own view: every pop pays for switching the table
         QCoreApplication.processEvents()
+        leave.append((time.perf_counter() - t_leave) * 1000)
         cache_pop.append((pops[DataSource.CACHE] - start) * 1000)
         hub_pop.append((pops[DataSource.HUB] - start) * 1000)
     print(summary("screen pop (cached answer on screen)", cache_pop, 100))
     print(summary("screen pop (hub's answer on screen)", hub_pop, 100))
+    print(summary(f"leaving the caller view (back to all {rows} rows, GUI thread)", leave, 100))
     bridge.close()
     engine.stop()
+    print(f"end: {load()}")
 
 
 if __name__ == "__main__":

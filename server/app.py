@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
@@ -24,6 +26,7 @@ from server.config import HubConfig
 from server.context import HubContext, build_context
 from server.db import is_sqlite, utcnow
 from server.errors import ApiError
+from server.ticket_sync import warm
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +258,18 @@ def _prune_once(ctx: HubContext) -> None:
         db.commit()
 
 
+async def _warm_ticket_json(ctx: HubContext, stop: threading.Event) -> None:
+    """Prepare the tickets' wire JSON for full syncs in the background (``server.ticket_sync.warm``): after a restart
+    the first agents' syncs need not build it. Best effort: a failure only leaves the cache to fill on demand."""
+    started = time.monotonic()
+    try:
+        stored = await asyncio.to_thread(warm, ctx.wire_cache, ctx.read_sessions, stop)
+    except Exception as exc:
+        log.info("ticket JSON not prepared at start-up (%s): built on demand", type(exc).__name__)
+        return
+    log.info("ticket JSON prepared for %d ticket(s) in %.1f s", stored, time.monotonic() - started)
+
+
 def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
     from server.routes import admin, agents, auth, health_check, kb, tickets, ws
     from server.routes import ticket_sync as ticket_sync_routes
@@ -265,6 +280,8 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.bus.start(asyncio.get_running_loop())
         task = asyncio.create_task(_background(ctx), name="hub-background")
+        stop_warming = threading.Event()
+        warming = asyncio.create_task(_warm_ticket_json(ctx, stop_warming), name="hub-ticket-json")
         log.info("hub %s ready (instance %s)", __version__, ctx.instance_id)
         try:
             yield
@@ -272,6 +289,9 @@ def create_app(config: HubConfig, ctx: HubContext | None = None) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            stop_warming.set()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await warming
             ctx.bus.stop()
             ctx.engine.dispose()
 

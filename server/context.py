@@ -15,6 +15,7 @@ from server.config import HubConfig
 from server.db import is_sqlite, make_engine, make_sessionmaker
 from server.push import EventBus
 from server.states import StateService
+from server.ticket_sync import WireCache
 
 
 @dataclasses.dataclass
@@ -30,6 +31,8 @@ class HubContext:
     instance_id: str
     #: user id → last heartbeat (loop thread writes; flushed to the database in batches)
     seen: dict[int, Any] = dataclasses.field(default_factory=dict)
+    #: every ticket's wire JSON, ready for full syncs (``server/ticket_sync.py``; warmed at start-up)
+    wire_cache: WireCache = dataclasses.field(default_factory=WireCache)
 
     def db(self) -> Iterator[Session]:
         with self.sessions() as session:

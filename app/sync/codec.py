@@ -50,6 +50,122 @@ def _time(value: object, path: str) -> datetime:
 
 def ticket_from_wire(data: object, path: str = "") -> Ticket:
     """``from_wire(Ticket, data)``, fast. Raises ``ProtocolError``."""
+    if type(data) is dict and data.keys() >= _ALL_KEYS:
+        ticket = _common_ticket(data)
+        if ticket is not None:
+            return ticket
+    return _checked_ticket(data, path)
+
+
+_ALL_KEYS = frozenset(_INT + _STR + _OPT_STR + _OPT_INT + _TIMES + _OPT_TIMES) | {
+    "priority",
+    "status",
+    "custom_fields",
+    "linked_call_ids",
+}
+_SCALARS = frozenset({str, int, bool, type(None)})  # floats (finite?) and nested values take the full path
+_fromisoformat = datetime.fromisoformat
+
+
+def _aware(value: object) -> datetime | None:
+    if type(value) is not str:
+        return None
+    try:
+        parsed = _fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _common_ticket(d: dict[str, Any]) -> Ticket | None:
+    """The common, well-formed ticket in one pass (a full sync checks 10,000 of them: this is about three times
+    faster than the field-by-field path). It accepts a subset of what ``_checked_ticket`` accepts: anything unusual
+    (a float or nested custom field, a missing optional key, any error) returns None and takes the full path, which
+    also says exactly what is wrong."""
+    tid, team_id, created_by, version = d["id"], d["team_id"], d["created_by"], d["version"]
+    number, subject, description, customer_name, category = (
+        d["number"],
+        d["subject"],
+        d["description"],
+        d["customer_name"],
+        d["category"],
+    )
+    phone, assignee_name, template, assignee_id = (
+        d["customer_phone"],
+        d["assignee_name"],
+        d["closing_template"],
+        d["assignee_id"],
+    )
+    if not (
+        type(tid) is int
+        and type(team_id) is int
+        and type(created_by) is int
+        and type(version) is int
+        and type(number) is str
+        and type(subject) is str
+        and type(description) is str
+        and type(customer_name) is str
+        and type(category) is str
+        and (phone is None or type(phone) is str)
+        and (assignee_name is None or type(assignee_name) is str)
+        and (template is None or type(template) is str)
+        and (assignee_id is None or type(assignee_id) is int)
+    ):
+        return None
+    priority = _PRIORITY.get(d["priority"]) if type(d["priority"]) is str else None
+    status = _STATUS.get(d["status"]) if type(d["status"]) is str else None
+    fields, calls = d["custom_fields"], d["linked_call_ids"]
+    if (
+        priority is None
+        or status is None
+        or type(fields) is not dict
+        or type(calls) is not list
+        or not all(type(k) is str and type(v) in _SCALARS for k, v in fields.items())
+        or not all(type(c) is str for c in calls)
+    ):
+        return None
+    created_at, updated_at = _aware(d["created_at"]), _aware(d["updated_at"])
+    if created_at is None or updated_at is None:
+        return None
+    optional: list[datetime | None] = []
+    for key in _OPT_TIMES:
+        value = d[key]
+        if value is None:
+            optional.append(None)
+        else:
+            parsed = _aware(value)
+            if parsed is None:
+                return None
+            optional.append(parsed)
+    sla_due, resolved_at, closed_at = optional
+    return Ticket(
+        tid,
+        number,
+        subject,
+        description,
+        customer_name,
+        phone,
+        category,
+        priority,
+        status,
+        assignee_id,
+        assignee_name,
+        team_id,
+        sla_due,
+        dict(fields),
+        list(calls),
+        created_by,
+        created_at,
+        updated_at,
+        version,
+        template,
+        resolved_at,
+        closed_at,
+    )
+
+
+def _checked_ticket(data: object, path: str) -> Ticket:
+    """Field by field, with the exact error (kind and JSON path) for anything wrong."""
     if not isinstance(data, dict):
         raise _fail(ProtocolErrorKind.WRONG_TYPE, path, f"expected an object, got {type(data).__name__}")
     p = f"{path}." if path else ""

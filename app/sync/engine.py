@@ -57,6 +57,7 @@ from app.sync.events import (
     SessionEnded,
     SessionStarted,
     SyncEvent,
+    SyncProgress,
     TicketChanged,
     TicketDetailLoaded,
     TicketReplaced,
@@ -851,14 +852,20 @@ class SyncEngine:
         written (they are processed after this returns), so none can be lost or overwritten by the snapshot."""
         cache = self._cache
         assert cache is not None
+        self._emit(SyncProgress(0, None))
         try:
-            fetched = await self._fetch_all_tickets()
-        except SyncError as exc:
-            if exc.kind is not SyncErrorKind.NOT_FOUND:
-                raise
-            log.info("this hub has no bulk ticket sync (%s): paging through %s", exc, api.TICKETS)
-            fetched = await self._fetch_ticket_pages()
+            try:
+                fetched = await self._fetch_all_tickets()
+            except SyncError as exc:
+                if exc.kind is not SyncErrorKind.NOT_FOUND:
+                    raise
+                log.info("this hub has no bulk ticket sync (%s): paging through %s", exc, api.TICKETS)
+                fetched = await self._fetch_ticket_pages()
+        except BaseException:
+            self._emit(SyncProgress(0, None, finished=True))
+            raise
         if self._cache is not cache:
+            self._emit(SyncProgress(len(fetched.tickets), len(fetched.tickets), finished=True))
             return  # signed out meanwhile
         for where, detail in fetched.skipped:
             self._skip(where, detail)
@@ -873,6 +880,7 @@ class SyncEngine:
                 if newer is not None:
                     tickets[tid] = newer
         self._emit_snapshot(DataSource.HUB, tickets)
+        self._emit(SyncProgress(len(tickets), len(tickets), finished=True))
         rows = await asyncio.to_thread(_seal_all, cache, fetched)
         if self._cache is not cache:
             return
@@ -885,6 +893,7 @@ class SyncEngine:
         fetched = _Fetched()
         checking: asyncio.Future[_Fetched] | None = None
         after = offset = 0
+        total: int | None = None
         try:
             while True:
                 page: _RawPage = await self._call(
@@ -898,6 +907,9 @@ class SyncEngine:
                     fetched.extend(await checking)
                 checking = asyncio.ensure_future(asyncio.to_thread(_check_items, page.items, offset))
                 offset += len(page.items)
+                if page.total is not None:
+                    total = page.total
+                self._emit(SyncProgress(offset, max(total, offset) if total is not None else None))
                 if page.next_after is None or page.next_after <= after:
                     break
                 after = page.next_after
@@ -922,6 +934,7 @@ class SyncEngine:
             )
             fetched.extend(await asyncio.to_thread(_check_items, page.items, offset))
             offset += len(page.items)
+            self._emit(SyncProgress(offset, max(page.total or 0, offset)))
             if not page.items or offset >= (page.total or 0):
                 return fetched
 
@@ -1491,7 +1504,10 @@ def _decode_sync_page(data: object) -> _RawPage:
     next_after = data.get("next_after")
     if next_after is not None and type(next_after) is not int:
         raise SyncError(SyncErrorKind.MALFORMED, "ticket sync page: next_after is not an integer")
-    return _RawPage(data["items"], next_after)
+    total = data.get("total")  # older hubs do not send it: progress without a total
+    if total is not None and (type(total) is not int or total < 0):
+        raise SyncError(SyncErrorKind.MALFORMED, "ticket sync page: total is not a count")
+    return _RawPage(data["items"], next_after, total)
 
 
 def _decode_ticket_page(data: object) -> _RawPage:

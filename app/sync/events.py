@@ -115,6 +115,17 @@ class CacheRebuilt(SyncEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class SyncProgress(SyncEvent):
+    """A full ticket sync (the first one, or one the hub asked for) is under way: ``fetched`` tickets received so far
+    of ``total`` (None when the hub does not say). ``finished`` comes once, when it ends (the rows are in the panel,
+    or it failed and the cached tickets stay)."""
+
+    fetched: int
+    total: int | None
+    finished: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class CacheWritten(SyncEvent):
     """A full sync's tickets are now sealed in the local cache (they reached the panel just before)."""
 

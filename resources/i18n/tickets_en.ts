@@ -472,6 +472,14 @@
         <translation>The local ticket cache was damaged and has been rebuilt from the hub. Unsent changes are kept.</translation>
     </message>
     <message>
+        <source>Syncing tickets %1</source>
+        <translation>Syncing tickets %1</translation>
+    </message>
+    <message>
+        <source>Syncing tickets %1 / %2</source>
+        <translation>Syncing tickets %1 / %2</translation>
+    </message>
+    <message>
         <source>Connected to the hub</source>
         <translation>Connected to the hub</translation>
     </message>

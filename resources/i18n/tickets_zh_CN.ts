@@ -472,6 +472,14 @@
         <translation>本地工单缓存已损坏，已从服务器重建。未提交的修改均已保留。</translation>
     </message>
     <message>
+        <source>Syncing tickets %1</source>
+        <translation>正在同步工单 %1</translation>
+    </message>
+    <message>
+        <source>Syncing tickets %1 / %2</source>
+        <translation>正在同步工单 %1 / %2</translation>
+    </message>
+    <message>
         <source>Connected to the hub</source>
         <translation>已连接服务器</translation>
     </message>

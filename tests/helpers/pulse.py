@@ -215,6 +215,10 @@ class PulseServer:
                 "--use-pid-file=no",
                 "--system=no",
                 "--disallow-exit",
+                # memfd transport off (POSIX shared memory instead): with many clients coming and going, PulseAudio
+                # 16.1 logged "Cannot send block reference with non-registered memfd ID" (upstream issue 824) and then
+                # aborted in memblock.c stat_remove() mid-suite, taking every later audio test's devices with it.
+                "--enable-memfd=no",
                 "--log-target=stderr",
                 "--log-level=notice",
                 "-F",

@@ -188,3 +188,19 @@ def test_mask_number(number: str, masked: str) -> None:
 def test_masker_leaves_timestamps_versions_and_addresses_alone() -> None:
     text = "2026-11-23 11:35:52.360 pjsip 2.15.1 10.0.0.5:5060 port 50123 seq 1234567.5 took 0.0123456s"
     assert PiiMasker().mask_text(text) == text
+
+
+def test_health_reports_saved_from_several_threads_at_once(tmp_path: Path) -> None:
+    """The health area saves reports from a pool of worker threads: concurrent saves never fail or leave a temporary
+    file behind, and the file holds one of the reports whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    reports = [
+        {"profile": "light", "n": n, "checks": [{"name": "voice.path", "detail": "x" * 4000}]} for n in range(200)
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda r: diagnostics.save_health_report(tmp_path, r), reports))
+    kept = diagnostics.read_health_report(tmp_path)
+    assert kept is not None
+    assert kept in reports
+    assert [p.name for p in tmp_path.iterdir()] == [diagnostics.HEALTH_REPORT_FILE]

@@ -112,6 +112,7 @@ class TicketTableModel(QAbstractTableModel):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._sort_column: Column | None = None
         self._descending = False
+        self._keep_identity: frozenset[int] = frozenset()
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -248,7 +249,23 @@ class TicketTableModel(QAbstractTableModel):
             target = self._position_for(ticket)
             self._rows.insert(row, old)
             dest = target if target < row else target + 1
+            if dest not in (row, row + 1) and ticket.id not in self._keep_identity:
+                # Re-sorted: removed and inserted at its new place. A sort/filter proxy handles both incrementally
+                # (it filters the one inserted row), whereas a row move is a layout change to it: it re-filters all
+                # 10,000 rows, a Python callback each (30–70 ms per push on the GUI thread).
+                was_pending = ticket.id in self._pending
+                self._remove_row(row)
+                if was_pending:
+                    self._pending.add(ticket.id)
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, ticket)
+                self._renumber(target)
+                self.endInsertRows()
+                # and, as for every update, dataChanged for its row (what listeners of changes wait for)
+                self.dataChanged.emit(self.index(target, 0), self.index(target, len(Column) - 1))
+                return
             if dest not in (row, row + 1):
+                # the selected ticket moves: its persistent indexes (the view's selection) follow it
                 self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), dest)
                 self._rows.pop(row)
                 self._rows.insert(target, ticket)
@@ -257,6 +274,11 @@ class TicketTableModel(QAbstractTableModel):
                 row = target
         self._rows[row] = ticket
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def keep_identity(self, ticket_ids: Iterable[int]) -> None:
+        """Tickets whose row must keep its identity when a change re-sorts it (the selected ones: a move keeps the
+        view's selection on them); other re-sorted rows are removed and re-inserted, which costs a proxy far less."""
+        self._keep_identity = frozenset(ticket_ids)
 
     # ------------------------------------------------------------------------------------------- order
     def _key(self, ticket: proto.Ticket) -> Any:
@@ -408,6 +430,7 @@ class TicketView(enum.Enum):
 
 
 RECENT_DAYS = 7
+MEMO_STATES = 4  # filter states whose verdicts the proxy remembers (a view, the caller view, a search or two)
 
 
 class TicketFilterProxy(QSortFilterProxyModel):
@@ -421,10 +444,28 @@ class TicketFilterProxy(QSortFilterProxyModel):
         self._phone: str | None = None
         self._text = ""
         self._clock = clock or (lambda: datetime.now(UTC))
+        # Verdicts remembered per filter state, ticket by ticket (valid while the row holds the same, immutable,
+        # Ticket object): switching back to a view (leaving the caller view after a call, clearing the search) or a
+        # layout change re-filters 10,000 rows with a dictionary look-up each instead of evaluating the filter.
+        self._memos: dict[tuple[object, ...], dict[int, tuple[proto.Ticket, bool]]] = {}
+        self._memo: dict[int, tuple[proto.Ticket, bool]] | None = None
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+        self._select_memo()
+
+    def _select_memo(self) -> None:
+        if self._view is TicketView.RECENT:
+            self._memo = None  # depends on the time of day
+            return
+        key = (self._view, self._phone, self._user_id, self._team_id, self._text)
+        memo = self._memos.pop(key, None)
+        self._memos[key] = memo = {} if memo is None else memo  # most recently used last
+        while len(self._memos) > MEMO_STATES:
+            del self._memos[next(iter(self._memos))]
+        self._memo = memo
 
     def _refilter(self) -> None:
+        self._select_memo()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_user(self, user_id: int | None, team_id: int | None) -> None:
@@ -465,6 +506,17 @@ class TicketFilterProxy(QSortFilterProxyModel):
         ticket = self._tickets.ticket_at(source_row)
         if ticket is None:
             return False
+        memo = self._memo
+        if memo is None:
+            return self._accepts(ticket)
+        known = memo.get(ticket.id)
+        if known is not None and known[0] is ticket:
+            return known[1]
+        accepted = self._accepts(ticket)
+        memo[ticket.id] = (ticket, accepted)
+        return accepted
+
+    def _accepts(self, ticket: proto.Ticket) -> bool:
         if not self._in_view(ticket):
             return False
         if not self._text:

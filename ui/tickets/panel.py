@@ -8,6 +8,7 @@ Signals:
     suggestions_requested(str, str): category code and text of the open ticket (for the knowledge pane).
     call_context_changed(str): the caller's number while a call is active ("" when it ends).
     screen_pop_shown(object): the ``ScreenPop`` event now on screen (tests and the benchmark measure it).
+    sync_progress_shown(object): the ``SyncProgress`` of a full sync now on screen (the indicator above the table).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelection, QLocale, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -43,6 +45,7 @@ from app.sync.events import (
     ScreenPop,
     SessionEnded,
     SessionStarted,
+    SyncProgress,
     TicketChanged,
     TicketRemoved,
     TicketReplaced,
@@ -69,6 +72,7 @@ class TicketPanel(QWidget):
     """The 工单 panel (see the module docstring for signals and threading)."""
 
     suggestions_requested = Signal(str, str)
+    sync_progress_shown = Signal(object)
     call_context_changed = Signal(str)
     screen_pop_shown = Signal(object)
 
@@ -123,6 +127,18 @@ class TicketPanel(QWidget):
         banner_layout.addWidget(self.pop_close_button)
         self.banner.hide()
 
+        # The first sync (and a full resync) of 10,000 tickets takes a moment: say how far it is.
+        self.sync_box = QWidget(self)
+        self.sync_label = QLabel(self.sync_box)
+        self.sync_bar = QProgressBar(self.sync_box)
+        self.sync_bar.setTextVisible(False)
+        self.sync_bar.setMaximumHeight(12)
+        sync_layout = QHBoxLayout(self.sync_box)
+        sync_layout.setContentsMargins(0, 0, 0, 0)
+        sync_layout.addWidget(self.sync_label)
+        sync_layout.addWidget(self.sync_bar, 1)
+        self.sync_box.hide()
+
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b26a00;")
@@ -158,6 +174,7 @@ class TicketPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.sync_box)
         layout.addWidget(self.message)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status_label)
@@ -253,6 +270,28 @@ class TicketPanel(QWidget):
         elif isinstance(event, OutboxChanged):
             self._outbox = event
             self._render_status()
+        elif isinstance(event, SyncProgress):
+            self._show_sync_progress(event)
+
+    def _show_sync_progress(self, progress: SyncProgress) -> None:
+        if progress.finished:
+            self.sync_box.hide()
+        else:
+            locale = QLocale()
+            fetched = locale.toString(progress.fetched)
+            if progress.total is None:
+                self.sync_bar.setRange(0, 0)  # busy: the hub did not say how many
+                self.sync_label.setText(self.tr("Syncing tickets %1").replace("%1", fetched))
+            else:
+                self.sync_bar.setRange(0, max(progress.total, 1))
+                self.sync_bar.setValue(min(progress.fetched, progress.total))
+                self.sync_label.setText(
+                    self.tr("Syncing tickets %1 / %2")
+                    .replace("%1", fetched)
+                    .replace("%2", locale.toString(progress.total))
+                )
+            self.sync_box.show()
+        self.sync_progress_shown.emit(progress)
 
     def _load_categories(self) -> None:
         self._bridge.watch(self._bridge.engine.categories(), self._on_categories, self._on_categories_failed, self)
@@ -367,6 +406,9 @@ class TicketPanel(QWidget):
     @Slot(QItemSelection, QItemSelection)
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
+        selected = [t.id for t in (r.data(TICKET_ROLE) for r in rows) if isinstance(t, proto.Ticket)]
+        self.model.keep_identity(selected)
+        self.caller_model.keep_identity(selected)
         if not rows:
             return
         ticket = rows[0].data(TICKET_ROLE)

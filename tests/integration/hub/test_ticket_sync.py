@@ -31,10 +31,14 @@ def _sync(client: HubClient, limit: int) -> list[dict[str, Any]]:
     after = 0
     while True:
         page = client.ok("GET", "/sync/tickets", params={"after": after, "limit": limit})
-        assert set(page) == {"items", "next_after"}
+        assert set(page) == {"items", "next_after", "total"}
+        assert (page["total"] is None) == (after != 0)
+        if after == 0:
+            total = page["total"]
         assert len(page["items"]) <= limit
         items.extend(page["items"])
         if page["next_after"] is None:
+            assert len(items) == total
             return items
         assert page["next_after"] == page["items"][-1]["id"]
         after = page["next_after"]
@@ -80,3 +84,32 @@ def test_bulk_sync_checks_its_parameters(hub_sqlite: HubProcess) -> None:
     for params in ({"limit": 0}, {"limit": 10_001}, {"after": -1}, {"after": "x"}):
         assert client.get("/sync/tickets", params=params).status_code == 422
     assert hub_sqlite.anonymous().get("/sync/tickets").status_code == 401
+
+
+def test_bulk_sync_serves_changes_made_after_an_earlier_sync(hub_sqlite: HubProcess) -> None:
+    """The hub keeps each ticket's wire JSON ready between syncs: an edit (new version) and a renamed assignee (the
+    name comes from the users table) must show in the next sync, not the JSON served before."""
+    client = hub_sqlite.client("agent.li")
+    before = {item["id"]: item for item in _sync(client, limit=7)}
+    mine = next(item for item in before.values() if item["assignee_id"] == client.user["id"])
+    edited = client.ok("PATCH", f"/tickets/{mine['id']}", json={"version": mine["version"], "subject": "已改主题"})
+    admin = hub_sqlite.client("admin", client_kind="service")
+    admin.ok("PATCH", f"/admin/users/{client.user['id']}", json={"display_name": "李娜（二线）"})
+    after = {item["id"]: item for item in _sync(client, limit=7)}
+    assert after[mine["id"]]["subject"] == "已改主题"
+    assert after[mine["id"]]["version"] == edited["version"]
+    assert {i: ticket_from_wire(item) for i, item in after.items()} == _listing(client)
+    assert all(
+        item["assignee_name"] == "李娜（二线）" for item in after.values() if item["assignee_id"] == client.user["id"]
+    )
+
+
+def test_hub_prepares_every_tickets_json_at_start_up(hub_sqlite: HubProcess) -> None:
+    """After a (re)start the hub prepares the tickets' JSON in the background, so the first agents' syncs need not
+    build it; what it serves is still exactly the listing."""
+    match = hub_sqlite.process.wait_for_log(r"ticket JSON prepared for (\d+) ticket", timeout=30)
+    admin = hub_sqlite.client("admin", client_kind="service")
+    first = admin.ok("GET", "/sync/tickets", params={"limit": 1})
+    assert int(match.group(1)) == first["total"] > 0  # the admin sees every ticket
+    client = hub_sqlite.client("agent.li")
+    assert {item["id"]: ticket_from_wire(item) for item in _sync(client, limit=7)} == _listing(client)

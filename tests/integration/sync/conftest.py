@@ -50,8 +50,11 @@ class EngineFactory:
         self.secrets = MemorySecretStore()
         self.engines: list[SyncEngine] = []
 
-    def __call__(self, data: str = "client", secrets: MemorySecretStore | None = None) -> tuple[SyncEngine, Recorder]:
+    def __call__(
+        self, data: str = "client", secrets: MemorySecretStore | None = None, *, sync_page_size: int = 2000
+    ) -> tuple[SyncEngine, Recorder]:
         config = SyncConfig(
+            sync_page_size=sync_page_size,
             hub_url=self.hub.url,
             data_dir=self.base / data,
             reconnect_min_s=0.2,

@@ -20,6 +20,7 @@ from app.sync.events import (
     ConnectionState,
     DataSource,
     OutboxChanged,
+    SyncProgress,
     TicketChanged,
     TicketsReset,
 )
@@ -255,4 +256,40 @@ def test_knowledge_search_finds_chinese_two_character_words(
     assert pane.viewer.toPlainText().strip()
     _favourites, recent = engine.favourites_and_recent().result(10)
     assert [a.id for a in recent] == [top[0].id]
+    bridge.close()
+
+
+def test_first_sync_shows_its_progress_in_the_panel(engines: EngineFactory, qtbot: QtBot) -> None:
+    """The first sync shows "Syncing tickets N / total" above the table, page by page, and hides it when every
+    row is in the panel (small pages here, so that there are several)."""
+    engine, _rec = engines(sync_page_size=5)
+    bridge = SyncBridge(engine)
+    widget = TicketPanel(bridge)
+    qtbot.addWidget(widget)
+    seen: list[tuple[SyncProgress, str, bool, int]] = []
+
+    def on_shown(progress: SyncProgress) -> None:
+        seen.append((progress, widget.sync_label.text(), widget.sync_box.isHidden(), widget.model.rowCount()))
+
+    widget.sync_progress_shown.connect(on_shown)
+    engine.login("agent.li", "agentdesk").result(30)
+    qtbot.waitUntil(lambda: any(p.finished for p, *_ in seen), timeout=30_000)
+    steps = [entry for entry in seen if not entry[0].finished]
+    finished = [entry for entry in seen if entry[0].finished]
+    total = widget.model.rowCount()
+    assert total > 10  # several pages of 5
+    assert len(finished) == 1
+    assert finished[0][2]  # hidden
+    assert finished[0][0].fetched == total
+    assert steps[0][0] == SyncProgress(0, None)
+    assert steps[0][1] == "Syncing tickets 0"
+    pages = steps[1:]
+    assert len(pages) >= total // 5
+    assert [p.fetched for p, *_ in pages] == sorted({p.fetched for p, *_ in pages})  # grows page by page
+    assert all(p.total == total for p, *_ in pages)
+    assert pages[-1][0].fetched == total
+    for progress, text, hidden, _rows in pages:
+        assert not hidden
+        assert text == f"Syncing tickets {progress.fetched} / {total}"
+    assert all(rows == 0 for *_, rows in steps)  # the cache was empty: the rows come in one go at the end
     bridge.close()

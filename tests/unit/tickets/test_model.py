@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from app import protocol as proto
 from tests.unit.sync.test_cache_outbox import NOW, make_ticket
-from ui.tickets.model import Column, TicketFilterProxy, TicketTableModel, TicketView
+from ui.tickets.model import TICKET_ROLE, Column, TicketFilterProxy, TicketTableModel, TicketView
 
 pytestmark = pytest.mark.unit
 
@@ -99,3 +99,66 @@ def test_views(qtmodeltester: ModelTester) -> None:
     assert ids() == [2]
     model.upsert(dataclasses.replace(teammate, version=2, status=proto.TicketStatus.CLOSED))
     assert ids() == []
+
+
+def test_a_resorted_push_keeps_order_and_the_selected_row(qtmodeltester: ModelTester, qtbot: QtBot) -> None:
+    """A change that moves a row in the sort order: an unselected row is removed and re-inserted at its place (the
+    proxy filters just that row, no layout change); the selected one is moved, so the selection follows it."""
+    model = TicketTableModel(clock=lambda: NOW)
+    proxy = TicketFilterProxy(clock=lambda: NOW)
+    proxy.setSourceModel(model)
+    proxy.set_user(7, 1)
+    proxy.set_view(TicketView.TEAM_QUEUE)
+    qtmodeltester.check(proxy)  # type: ignore[no-untyped-call]  # pytest-qt leaves it unannotated
+    model.apply_snapshot([make_ticket(i, sla_due=NOW + timedelta(hours=i)) for i in range(1, 7)])
+    model.sort(Column.SLA_DUE, Qt.SortOrder.AscendingOrder)
+    layouts: list[bool] = []
+    proxy.layoutChanged.connect(lambda *_: layouts.append(True))
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, _last: inserted.append(first))
+    with qtbot.waitSignal(model.dataChanged) as changed:  # every update ends with dataChanged for its row
+        model.upsert(make_ticket(2, version=2, sla_due=NOW + timedelta(hours=10)))
+    assert inserted == [5]
+    assert changed.args[0].row() == 5
+    assert [t.id for t in model.tickets()] == [1, 3, 4, 5, 6, 2]
+    assert layouts == []
+    assert proxy.rowCount() == 6
+
+    model.keep_identity([5])
+    with qtbot.waitSignal(model.rowsMoved):
+        model.upsert(make_ticket(5, version=2, sla_due=NOW - timedelta(hours=1)))
+    assert [t.id for t in model.tickets()] == [5, 1, 3, 4, 6, 2]
+    assert [proxy.index(r, 0).data(TICKET_ROLE).id for r in range(proxy.rowCount())] == [5, 1, 3, 4, 6, 2]
+    qtmodeltester.check(proxy)  # type: ignore[no-untyped-call]  # pytest-qt leaves it unannotated
+
+
+def test_the_proxy_remembers_verdicts_per_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back to a view seen before (after the caller view, or a search): the rows are not evaluated again, unless
+    they changed; a changed ticket gets a fresh verdict."""
+    model = TicketTableModel(clock=lambda: NOW)
+    proxy = TicketFilterProxy(clock=lambda: NOW)
+    proxy.setSourceModel(model)
+    proxy.set_user(7, 1)
+    evaluated: list[int] = []
+    accepts = proxy._accepts
+
+    def counting(ticket: proto.Ticket) -> bool:
+        evaluated.append(ticket.id)
+        return accepts(ticket)
+
+    monkeypatch.setattr(proxy, "_accepts", counting)
+    model.apply_snapshot([make_ticket(i, assignee_id=7 if i % 2 else 8) for i in range(1, 41)])
+    assert proxy.rowCount() == 20  # my open tickets: the odd ones
+    proxy.set_view(TicketView.TEAM_QUEUE)
+    assert proxy.rowCount() == 40
+    evaluated.clear()
+    proxy.set_view(TicketView.MY_OPEN)
+    assert proxy.rowCount() == 20
+    assert evaluated == []  # remembered
+    model.upsert(make_ticket(3, version=2, assignee_id=7, status=proto.TicketStatus.CLOSED))
+    assert evaluated == [3]
+    assert proxy.rowCount() == 19
+    proxy.set_text("T20261123-000005")
+    assert proxy.rowCount() == 1
+    proxy.set_text("")
+    assert proxy.rowCount() == 19
