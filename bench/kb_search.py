@@ -217,7 +217,7 @@ def load(url: str, count: int) -> float:
     from sqlalchemy import insert
 
     from server.db import KbArticleRow, make_engine, make_sessionmaker, utcnow
-    from server.kb import plain_text, segmented
+    from server.kb import new_article_values
 
     engine = make_engine(url)
     t0 = time.perf_counter()
@@ -225,20 +225,7 @@ def load(url: str, count: int) -> float:
         now = utcnow()
         batch: list[dict[str, object]] = []
         for title, body, cat, tags in generate(count):
-            batch.append(
-                {
-                    "title": title,
-                    "body": body,
-                    "category": cat,
-                    "tags": tags,
-                    "lang": "zh",
-                    "title_seg": segmented(title),
-                    "body_seg": segmented(" ".join([plain_text(body), " ".join(tags), cat])),
-                    "updated_at": now,
-                    "version": 1,
-                    "deleted": False,
-                }
-            )
+            batch.append(new_article_values(title, body, cat, tags, now))
             if len(batch) >= 2000:
                 db.execute(insert(KbArticleRow), batch)
                 db.commit()

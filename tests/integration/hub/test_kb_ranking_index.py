@@ -12,14 +12,13 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import insert
 
 from app.protocol import KbArticleWrite, KbSearchResult
 from server.db import KbArticleRow, make_engine, make_sessionmaker, utcnow
-from server.kb import COUNT_CAP, KbService, plain_text, segmented
+from server.kb import COUNT_CAP, KbService, new_article_values
 from server.kb_index import ImpactIndex, IndexHolder, build_postgresql, build_sqlite, kb_generation
 from tests.helpers.hub import HubProcess, PostgresCluster, sqlite_copy
 
@@ -74,21 +73,7 @@ def _load(url: str, count: int) -> None:
     try:
         with make_sessionmaker(engine)() as db:
             now = utcnow()
-            rows: list[dict[str, Any]] = [
-                {
-                    "title": title,
-                    "body": body,
-                    "category": cat,
-                    "tags": tags,
-                    "lang": "zh",
-                    "title_seg": segmented(title),
-                    "body_seg": segmented(" ".join([plain_text(body), " ".join(tags), cat])),
-                    "updated_at": now,
-                    "version": 1,
-                    "deleted": False,
-                }
-                for title, body, cat, tags in _generate(count)
-            ]
+            rows = [new_article_values(title, body, cat, tags, now) for title, body, cat, tags in _generate(count)]
             db.execute(insert(KbArticleRow), rows)
             db.commit()
     finally:
