@@ -5,8 +5,11 @@ sentences, so common words such as 退款 match thousands of articles), loads th
 (jieba segmentation → FTS5 on SQLite, or tsvector + GIN on PostgreSQL), then runs a mix of one-, two- and three-word
 queries (Chinese and English) and prints p50/p95 of:
 
-- the search itself (``KbService.search``: segmentation, ranked full-text query, capped total count, snippets for
-  the returned page) with the hub's result cache off, so every query runs in the database;
+- the search itself (``KbService.search``: segmentation, ranking — in the hub's in-memory index of common terms
+  when every term is common, in the database otherwise (``server.kb_index``) —, capped total count, snippets for
+  the returned page) with the hub's result cache off, so no result is reused; the index's size and build time
+  are printed first;
+- the same ranked in the database only (no index), for comparison, unless ``--no-compare``;
 - the same with the result cache on (what a hub does: repeated queries between two knowledge-base changes are served
   from memory), and
 - the same queries over HTTP against a running hub (``GET /api/v1/kb/search``), unless ``--no-http``.
@@ -16,6 +19,7 @@ The load average is printed with the figures: on a shared machine they depend on
     .venv/bin/python bench/kb_search.py                      # 100,000 articles, SQLite
     .venv/bin/python bench/kb_search.py --backend postgresql
     .venv/bin/python bench/kb_search.py --database-url sqlite:////tmp/kb.sqlite3 --keep   # build once, rerun fast
+    .venv/bin/python bench/kb_search.py --backend postgresql --copy-from sqlite:////tmp/kb.sqlite3
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from server.kb_index import COMMON_DF, IndexHolder  # noqa: E402
 from tests.helpers.hub import HubProcess, PostgresCluster, hub_cli  # noqa: E402
 
 TOPICS = {
@@ -212,7 +217,7 @@ def load(url: str, count: int) -> float:
     from sqlalchemy import insert
 
     from server.db import KbArticleRow, make_engine, make_sessionmaker, utcnow
-    from server.kb import plain_text, segmented
+    from server.kb import new_article_values
 
     engine = make_engine(url)
     t0 = time.perf_counter()
@@ -220,20 +225,7 @@ def load(url: str, count: int) -> float:
         now = utcnow()
         batch: list[dict[str, object]] = []
         for title, body, cat, tags in generate(count):
-            batch.append(
-                {
-                    "title": title,
-                    "body": body,
-                    "category": cat,
-                    "tags": tags,
-                    "lang": "zh",
-                    "title_seg": segmented(title),
-                    "body_seg": segmented(" ".join([plain_text(body), " ".join(tags), cat])),
-                    "updated_at": now,
-                    "version": 1,
-                    "deleted": False,
-                }
-            )
+            batch.append(new_article_values(title, body, cat, tags, now))
             if len(batch) >= 2000:
                 db.execute(insert(KbArticleRow), batch)
                 db.commit()
@@ -245,34 +237,94 @@ def load(url: str, count: int) -> float:
     return time.perf_counter() - t0
 
 
+def copy(source: str, url: str, count: int) -> float:
+    """Copy up to ``count`` articles, already segmented, from another hub database (no jieba: seconds, not minutes)."""
+    from sqlalchemy import insert, select
+
+    from server.db import KbArticleRow, make_engine, make_sessionmaker
+
+    columns = ["title", "body", "category", "tags", "lang", "title_seg", "body_seg", "updated_at", "version"]
+    src, dst = make_engine(source), make_engine(url)
+    t0 = time.perf_counter()
+    try:
+        with make_sessionmaker(src)() as reader, make_sessionmaker(dst)() as writer:
+            query = (
+                select(*(getattr(KbArticleRow, c) for c in columns))
+                .where(KbArticleRow.deleted.is_(False))
+                .order_by(KbArticleRow.id)
+                .limit(count)
+            )
+            batch: list[dict[str, object]] = []
+            for row in reader.execute(query):
+                batch.append({**dict(zip(columns, row, strict=True)), "deleted": False})
+                if len(batch) >= 5000:
+                    writer.execute(insert(KbArticleRow), batch)
+                    batch = []
+            if batch:
+                writer.execute(insert(KbArticleRow), batch)
+            writer.commit()
+    finally:
+        src.dispose()
+        dst.dispose()
+    return time.perf_counter() - t0
+
+
 def loadavg() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} CPUs"
 
 
-def measure(url: str, queries: list[str], cache_size: int) -> tuple[list[float], list[float], dict[str, int]]:
+def build_index(url: str) -> IndexHolder | None:
+    """The hub's in-memory ranking index of common terms, built once for the timed runs (``None``: this backend
+    has none, every search ranks in the database)."""
+    from server.db import make_engine
+    from server.kb_index import holder_for
+
+    engine = make_engine(url)
+    holder = holder_for(engine)
+    engine.dispose()
+    if holder is None:
+        return None
+    before = loadavg()
+    holder.refresh()
+    index = holder.wait(1800)
+    if index is None:
+        raise SystemExit("building the ranking index failed (see the log above)")
+    print(
+        f"ranking index{'' if index.exact else ' (pre-ranking, re-ranked by ts_rank)'}: {len(index.ids)} articles, {len(index.postings)} common terms (in more than "
+        f"{COMMON_DF} articles), {index.entries} entries, {index.nbytes / 1e6:.1f} MB, built in "
+        f"{index.build_seconds:.1f} s ({before} before, {loadavg()} after)"
+    )
+    return holder
+
+
+def measure(
+    url: str, queries: list[str], cache_size: int, ranking: IndexHolder | None = None
+) -> tuple[list[float], list[float], dict[str, tuple[int, list[tuple[int, float]]]]]:
     """Wall-clock and this thread's CPU time per query (SQLite runs in this thread, so its CPU time shows the cost
     of a search independently of the machine's load; PostgreSQL's work is in the server process)."""
     from server.db import make_engine, make_sessionmaker
     from server.kb import KbService
 
     engine = make_engine(url)
-    service = KbService(None, cache_size=cache_size)
+    service = KbService(None, cache_size=cache_size, ranking_index=ranking)
     times: list[float] = []
     cpu: list[float] = []
-    totals: dict[str, int] = {}
+    totals: dict[str, tuple[int, list[tuple[int, float]]]] = {}  # query → (total, the page's ids and scores)
     with make_sessionmaker(engine)() as db:
         for q in queries[:20]:  # warm the page cache
             service.search(db, q)
             db.rollback()
         if cache_size:
-            service = KbService(None, cache_size=cache_size)  # start cold: the first of each query misses
+            service = KbService(
+                None, cache_size=cache_size, ranking_index=ranking
+            )  # start cold: the first of each query misses
         for q in queries:
             t0, c0 = time.perf_counter(), time.thread_time()
             result = service.search(db, q, limit=20)
             times.append(time.perf_counter() - t0)
             cpu.append(time.thread_time() - c0)
-            totals[q] = result.total
+            totals[q] = (result.total, [(h.id, h.score) for h in result.hits])
             db.rollback()
     engine.dispose()
     return times, cpu, totals
@@ -303,6 +355,12 @@ def main() -> int:
     parser.add_argument("--database-url", help="use this database; generate the articles only when it has none")
     parser.add_argument("--keep", action="store_true", help="SQLite: keep the generated database file for reruns")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--copy-from", metavar="URL", help="take the articles (already segmented) from this hub database instead"
+    )
+    parser.add_argument(
+        "--no-compare", action="store_true", help="skip the comparison run that ranks in the database only"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="agentdesk-kbbench-"))
     cluster: PostgresCluster | None = None
@@ -317,7 +375,10 @@ def main() -> int:
             url = cluster.url(cluster.create_database("kbbench"))
         hub_cli("migrate", "--database-url", url)
         hub_cli("seed-demo", "--database-url", url)
-        if _article_count(url) < args.articles:
+        if _article_count(url) < args.articles and args.copy_from:
+            print(f"copying {args.articles} articles from {args.copy_from} … ({loadavg()})")
+            print(f"copied in {copy(args.copy_from, url, args.articles):.0f} s")
+        elif _article_count(url) < args.articles:
             print(f"loading {args.articles} articles (jieba segmentation + index) … ({loadavg()})")
             print(f"loaded in {load(url, args.articles):.0f} s")
         print(f"{_article_count(url)} articles")
@@ -327,16 +388,36 @@ def main() -> int:
         query_terms("预热")  # load jieba's dictionary before timing
         rng = random.Random(1)
         queries = [rng.choice(QUERIES) for _ in range(args.queries)]
+        ranking = build_index(url)
+        label = "ranking index" if ranking is not None else "no ranking index on this backend"
         before = loadavg()
-        times, cpu, totals = measure(url, queries, cache_size=0)
-        print("matches per query (counted up to 1000): " + ", ".join(f"{q} {n}" for q, n in sorted(totals.items())))
-        report(f"search ({args.backend}, in-process, result cache off)", times)
-        report(f"  CPU time of the searching thread ({args.backend}, result cache off)", cpu)
-        cached, _, _ = measure(url, queries, cache_size=256)
+        times, cpu, totals = measure(url, queries, cache_size=0, ranking=ranking)
+        print(
+            "matches per query (counted up to 1000): " + ", ".join(f"{q} {n}" for q, (n, _) in sorted(totals.items()))
+        )
+        report(f"search ({args.backend}, in-process, result cache off, {label})", times)
+        report(f"  CPU time of the searching thread ({args.backend}, result cache off, {label})", cpu)
+        print(f"({before} before, {loadavg()} after)")
+        if ranking is not None and not args.no_compare:
+            before = loadavg()
+            exact, exact_cpu, exact_pages = measure(url, queries, cache_size=0)
+            same = sum(totals[q] == exact_pages[q] for q in totals)
+            same_scores = sum([s for _, s in totals[q][1]] == [s for _, s in exact_pages[q][1]] for q in totals)
+            print(
+                f"first pages identical to ranking in the database: {same} of {len(totals)} distinct queries "
+                f"(the same scores: {same_scores})"
+            )
+            report(f"search ({args.backend}, in-process, result cache off, ranked in the database only)", exact)
+            report(f"  CPU time of the searching thread ({args.backend}, ranked in the database only)", exact_cpu)
+            print(f"({before} before, {loadavg()} after)")
+        before = loadavg()
+        cached, _, _ = measure(url, queries, cache_size=256, ranking=ranking)
         report(f"search ({args.backend}, in-process, result cache on, {len(set(queries))} distinct queries)", cached)
         print(f"({before} before, {loadavg()} after)")
         if not args.no_http:
             hub = HubProcess(url, work, name="kbbench-hub", args=("--no-access-log",)).start()
+            if ranking is not None:  # the hub builds its own index at start: time it once it is ready
+                hub.process.wait_for_log("ranking index built", timeout=1800)
             client = hub.client("agent.li", client_kind="service")
             http_times: list[float] = []
             with httpx.Client(

@@ -37,6 +37,9 @@ class HubConfig:
     sweep_interval_s: float = 5.0
     #: PostgreSQL: first wait before re-establishing a lost LISTEN connection (doubles up to 30 s).
     listen_retry_s: float = 1.0
+    #: Knowledge search: terms found in more articles than this are ranked from the in-memory index
+    #: (``server.kb_index``); 0 turns the index off (every search ranks in the database).
+    kb_index_min_df: int = 1500
     min_client_version: str = MIN_CLIENT_VERSION
     #: Where the site publishes the current client (shown by clients older than ``min_client_version``).
     update_url: str = ""
@@ -52,6 +55,8 @@ class HubConfig:
                 raise ConfigError("heartbeat_interval_s must be at least 5")
         if not 0.05 <= self.listen_retry_s <= 60:
             raise ConfigError("listen_retry_s must be 0.05..60")
+        if self.kb_index_min_df < 0:
+            raise ConfigError("kb_index_min_df must be 0 (off) or more")
         if self.max_body_bytes < 1024:
             raise ConfigError("max_body_bytes must be at least 1024")
         if not 1 <= self.port <= 65535 and self.port != 0:

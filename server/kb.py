@@ -4,7 +4,10 @@ Search works on jieba-segmented copies of title and body (``title_seg``/``body_s
 spaces; ``server.search``): SQLite indexes the live articles with FTS5 (``unicode61``; the trigram tokenizer finds
 nothing for 2-character CJK words like 退款 on SQLite 3.40) ranked by bm25 with the title weighted 5×; PostgreSQL
 stores a weighted ``tsvector`` (title A, body D) with a GIN index over live articles, ranked by ``ts_rank``. Queries are
-segmented the same way; all terms must match (falling back to any term when that finds nothing). Totals are counted up
+segmented the same way; all terms must match (falling back to any term when that finds nothing). A query whose
+every term is common is ranked from the hub's in-memory index of common terms (``server.kb_index``) while that index
+is of the database's generation: on SQLite with the same bm25, without scoring every match in FTS5; on PostgreSQL the
+index pre-selects candidates and ``ts_rank`` ranks those only. Totals are counted up
 to ``COUNT_CAP``. Snippets and highlighted titles are cut, for the returned page only, from the original text around
 the matched terms. Results are cached per process until the next article change (``KbService``).
 """
@@ -22,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -41,6 +45,7 @@ from app.protocol import (
 from server.config import HubConfig
 from server.db import KbArticleRow, KbChangeRow, is_sqlite, make_engine, make_sessionmaker, utcnow
 from server.errors import ApiError, not_found, validation_error
+from server.kb_index import ImpactIndex, IndexHolder, kb_generation
 from server.push import Audience, EventBus
 from server.search import MAX_QUERY, fts5_match, query_terms, segmented, tsquery
 
@@ -51,6 +56,12 @@ log = logging.getLogger(__name__)
 #: Totals are counted up to this many matches (shown as 1000+); counting every match of a very common word
 #: would cost more than the search itself.
 COUNT_CAP = 1_000
+#: PostgreSQL with the pre-ranking index: ``ts_rank`` re-ranks this many candidates (at least, and
+#: ``RERANK_FACTOR`` × the page's end; every match when there are fewer than ``COUNT_CAP``); pages ending after
+#: ``RERANK_MAX`` rank every match in the database.
+RERANK_CANDIDATES = 200
+RERANK_FACTOR = 5
+RERANK_MAX = 1_000
 
 
 # ============================================================================================== snippets
@@ -86,13 +97,40 @@ def plain_text(markdown: str) -> str:
 
 
 # ============================================================================================== service
+def body_segmented(body: str, tags: Sequence[str], category: str) -> str:
+    """The indexed text of an article besides its title: the Markdown's plain text, the tags and the category."""
+    return segmented(" ".join([plain_text(body), " ".join(tags), category]))
+
+
+def new_article_values(title: str, body: str, category: str, tags: Sequence[str], now: Any) -> dict[str, Any]:
+    """Column values of a new Chinese article for a bulk ``INSERT`` (benchmarks and tests that load many at once),
+    segmented exactly as ``KbService.upsert`` does."""
+    return {
+        "title": title,
+        "body": body,
+        "category": category,
+        "tags": list(tags),
+        "lang": "zh",
+        "title_seg": segmented(title),
+        "body_seg": body_segmented(body, tags, category),
+        "updated_at": now,
+        "version": 1,
+        "deleted": False,
+    }
+
+
 class KbService:
     """Articles and search. ``cache_size`` results are kept per process (0: none), keyed by the knowledge base's
     generation (the newest ``kb_changes`` id), so a cached result is never served after any article changed."""
 
-    def __init__(self, bus: EventBus | None, *, cache_size: int = 512) -> None:
+    def __init__(
+        self, bus: EventBus | None, *, cache_size: int = 512, ranking_index: IndexHolder | None = None
+    ) -> None:
         self.bus = bus
         self._cache = _ResultCache(cache_size) if cache_size > 0 else None
+        #: The in-memory ranking of common terms (``server.kb_index``), used while it is of the database's
+        #: generation; ``None``: every search ranks in the database.
+        self.ranking_index = ranking_index
 
     @staticmethod
     def to_article(row: KbArticleRow) -> KbArticle:
@@ -131,7 +169,7 @@ class KbService:
         row.tags = [t.strip() for t in body.tags]
         row.lang = body.lang
         row.title_seg = segmented(row.title)
-        row.body_seg = segmented(" ".join([plain_text(body.body), " ".join(row.tags), row.category]))
+        row.body_seg = body_segmented(body.body, row.tags, row.category)
 
     def upsert(
         self, db: Session, body: KbArticleWrite, article_id: int | None = None, version: int | None = None
@@ -199,23 +237,81 @@ class KbService:
             return KbSearchResult(query, [], [], 0)
         sqlite = is_sqlite(str(db.get_bind().engine.url))
         key: tuple[Any, ...] | None = None
-        if self._cache is not None:
+        index: ImpactIndex | None = None
+        if self._cache is not None or self.ranking_index is not None:
             # Every article change writes a kb_changes row in its transaction, in whichever hub process: its newest
-            # id is the generation of the whole knowledge base, so a cached page is never stale.
-            generation = db.scalar(select(func.max(KbChangeRow.id)))
+            # id (with the newest article id) is the generation of the whole knowledge base, read in the same
+            # transaction as the search, so neither a cached page nor the ranking index is ever stale.
+            generation = kb_generation(db)
             key = (generation, tuple(terms), category, limit, offset)
-            cached = self._cache.get(key)
+            cached = self._cache.get(key) if self._cache is not None else None
             if cached is not None:
                 return dataclasses.replace(cached, query=query)
-        run = self._search_sqlite if sqlite else self._search_pg
-        ids_scores, total = run(db, terms, category, limit, offset, all_terms=True)
+            if self.ranking_index is not None:
+                index = self.ranking_index.current(generation)
+        ids_scores, total = self._rank(db, sqlite, index, terms, category, limit, offset, all_terms=True)
         if total == 0 and len(terms) > 1:
-            ids_scores, total = run(db, terms, category, limit, offset, all_terms=False)
+            ids_scores, total = self._rank(db, sqlite, index, terms, category, limit, offset, all_terms=False)
         hits = self._hits(db, ids_scores, terms)
         result = KbSearchResult(query, terms, hits, total)
         if self._cache is not None and key is not None:
             self._cache.put(key, result)
         return result
+
+    def _rank(
+        self,
+        db: Session,
+        sqlite: bool,
+        index: ImpactIndex | None,
+        terms: list[str],
+        category: str | None,
+        limit: int,
+        offset: int,
+        *,
+        all_terms: bool,
+    ) -> tuple[list[tuple[int, float]], int]:
+        """Ranked page and capped count: from the in-memory index when every term is common (or, for any-term
+        matching, when some are: the rare ones' scores come from FTS5, a few hundred rows each), otherwise in the
+        database, where a rare term bounds the work."""
+        if index is not None and (index.exact or offset + limit <= RERANK_MAX):
+            common = [t for t in terms if t in index.postings]
+            if len(common) == len(terms) or (common and not all_terms):
+                extra = {t: self._term_scores(db, sqlite, t) for t in terms if t not in index.postings}
+                if index.exact:  # SQLite: FTS5's bm25 itself
+                    return index.search(
+                        terms, category, limit, offset, all_terms=all_terms, count_cap=COUNT_CAP, extra=extra
+                    )
+                # PostgreSQL: the sum of single-word ts_rank pre-selects candidates; ts_rank ranks them.
+                want = max(RERANK_CANDIDATES, RERANK_FACTOR * (offset + limit))
+                candidates, total = index.search(
+                    terms, category, want, 0, all_terms=all_terms, count_cap=COUNT_CAP, extra=extra
+                )
+                if want < total < COUNT_CAP:  # fewer matches than the cap: ts_rank ranks all of them (exact)
+                    candidates, total = index.search(
+                        terms, category, total, 0, all_terms=all_terms, count_cap=COUNT_CAP, extra=extra
+                    )
+                params = {
+                    "q": tsquery(terms, all_terms=all_terms),
+                    "ids": [i for i, _ in candidates],
+                    "limit": limit,
+                    "offset": offset,
+                }
+                rows = db.execute(_PG_RERANK, params).all()
+                return [(int(r[0]), float(r[1])) for r in rows], total
+        run = self._search_sqlite if sqlite else self._search_pg
+        return run(db, terms, category, limit, offset, all_terms=all_terms)
+
+    @staticmethod
+    def _term_scores(db: Session, sqlite: bool, term: str) -> tuple[Any, Any]:
+        """One rare term's article ids and scores (a single-term bm25 is that term's share of any query's)."""
+        if sqlite:
+            rows = db.execute(_SQLITE_TERM_SCORES, {"match": fts5_match([term])}).all()
+        else:
+            rows = db.execute(_PG_TERM_SCORES, {"q": tsquery([term])}).all()
+        return (
+            np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((-r[1] if sqlite else r[1] for r in rows), dtype=np.float64, count=len(rows)),
+        )
 
     @staticmethod
     def _hits(db: Session, ids_scores: list[tuple[int, float]], terms: list[str]) -> list[KbHit]:
@@ -326,14 +422,16 @@ class KbService:
 
 
 # ============================================================================================== statements
+# Ties are ordered by article id, as in the in-memory index (``server.kb_index``).
 _SQLITE_RANK = text(
     "SELECT rowid, bm25(kb_fts, 5.0, 1.0) AS score FROM kb_fts WHERE kb_fts MATCH :match "
-    "ORDER BY score LIMIT :limit OFFSET :offset"
+    "ORDER BY score, rowid LIMIT :limit OFFSET :offset"
 )
+_SQLITE_TERM_SCORES = text("SELECT rowid, bm25(kb_fts, 5.0, 1.0) FROM kb_fts WHERE kb_fts MATCH :match")
 _SQLITE_COUNT = text("SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH :match LIMIT :cap)")
 _SQLITE_RANK_IN_CATEGORY = text(
     "SELECT kb_fts.rowid, bm25(kb_fts, 5.0, 1.0) AS score FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
-    "WHERE kb_fts MATCH :match AND a.category = :category ORDER BY score LIMIT :limit OFFSET :offset"
+    "WHERE kb_fts MATCH :match AND a.category = :category ORDER BY score, kb_fts.rowid LIMIT :limit OFFSET :offset"
 )
 _SQLITE_COUNT_IN_CATEGORY = text(
     "SELECT count(*) FROM (SELECT 1 FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid "
@@ -343,6 +441,13 @@ _PG_MATCH = "fts_vector @@ to_tsquery('simple'::regconfig, :q) AND NOT deleted"
 _PG_RANK = text(
     f"SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) AS score FROM kb_articles "
     f"WHERE {_PG_MATCH} ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
+)
+_PG_RERANK = text(
+    "SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) AS score FROM kb_articles "
+    "WHERE id = ANY(:ids) AND NOT deleted ORDER BY score DESC, id LIMIT :limit OFFSET :offset"
+)
+_PG_TERM_SCORES = text(
+    f"SELECT id, ts_rank(fts_vector, to_tsquery('simple'::regconfig, :q)) FROM kb_articles WHERE {_PG_MATCH}"
 )
 _PG_COUNT = text(f"SELECT count(*) FROM (SELECT 1 FROM kb_articles WHERE {_PG_MATCH} LIMIT :cap) AS capped")
 _PG_RANK_IN_CATEGORY = text(

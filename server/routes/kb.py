@@ -11,6 +11,7 @@ from app.protocol import KbArticle, KbArticleWrite, KbChangeFeed, KbHit, KbSearc
 from server.auth import Principal
 from server.context import HubContext
 from server.kb import MAX_QUERY, KbService
+from server.kb_index import holder_for
 from server.routes.deps import (
     MAX_ID,
     IdPath,
@@ -26,7 +27,12 @@ _ERRORS: dict[int | str, dict[str, str]] = {401: {}, 403: {}, 404: {}, 409: {}, 
 
 def build_router(ctx: HubContext) -> APIRouter:
     router = APIRouter(tags=["knowledge"])
-    service = KbService(ctx.bus)
+    # The ranking index of common terms (server.kb_index) starts building now, in a background thread; searches
+    # rank in the database until it is ready, and again whenever the knowledge base moved past it.
+    ranking = holder_for(ctx.engine, common_df=ctx.config.kb_index_min_df) if ctx.config.kb_index_min_df else None
+    if ranking is not None:
+        ranking.refresh()
+    service = KbService(ctx.bus, ranking_index=ranking)
     get_db = db_dependency(ctx)
     current = principal_dependency(ctx)
     DB = Annotated[Session, Depends(get_db)]  # noqa: N806 - a type alias for FastAPI dependencies
