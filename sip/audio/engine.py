@@ -171,7 +171,9 @@ class AudioEngine:
         self._settings = settings or AudioSettings()
         self._on_event = on_event
         self.output_latency = output_latency
-        self._out_xruns = 0  # device xruns on the current output stream (after its warm-up)
+        # Device xruns on the current output stream (after its warm-up); native path: the stream's own count when
+        # its buffer last grew (the stream counts for the whole call's statistics).
+        self._out_xruns = 0
         self._growing = False  # a reopen with more output buffer is queued
         self.input_latency = input_latency
         if blocks_per_frame not in (1, 2):
@@ -589,7 +591,7 @@ class AudioEngine:
             self._speaker_q.push(frame)
             if (
                 self._native
-                and output.stream.xruns >= XRUN_LIMIT  # type: ignore[attr-defined]
+                and output.stream.xruns - self._out_xruns >= XRUN_LIMIT  # type: ignore[attr-defined]
                 and not self._growing
                 and not self._closed
             ):
@@ -666,22 +668,42 @@ class AudioEngine:
             outdata[:] = frame
 
     def _grow_output_buffer(self) -> None:
-        """Control thread: reopen the talk output with ``XRUN_STEP`` more buffer (see ``XRUN_LIMIT``)."""
+        """Control thread: give the talk output ``XRUN_STEP`` more buffer (see ``XRUN_LIMIT``). The native stream
+        grows in place (``pa_stream_set_buffer_attr``: no gap); PortAudio's is reopened (one short gap, once)."""
+        grown_in_place = False
         try:
-            if self._output is None or self.output_latency >= MAX_OUTPUT_LATENCY:
+            output = self._output
+            if output is None or self.output_latency >= MAX_OUTPUT_LATENCY:
                 return
             self.output_latency = min(MAX_OUTPUT_LATENCY, round(self.output_latency + XRUN_STEP, 3))
-            log.warning(
-                "output device underran %d times: reopening with %.0f ms of buffer",
-                int(getattr(self._output.stream, "xruns", 0)) if self._native else self._out_xruns,
-                self.output_latency * 1000,
-            )
-            old, self._output = self._output, None
-            self._retire(old, self._native_out)
+            if self._native:
+                xruns = int(output.stream.xruns)  # type: ignore[attr-defined]
+                log.warning(
+                    "output device underran %d times: %.0f ms of buffer",
+                    xruns - self._out_xruns,
+                    self.output_latency * 1000,
+                )
+                try:
+                    output.stream.set_latency(self.output_latency)  # type: ignore[attr-defined]
+                except OSError:
+                    log.info("the output stream's buffer could not grow in place: reopening it", exc_info=True)
+                else:
+                    self._out_xruns = xruns
+                    grown_in_place = True
+                    return
+            else:
+                log.warning(
+                    "output device underran %d times: reopening with %.0f ms of buffer",
+                    self._out_xruns,
+                    self.output_latency * 1000,
+                )
+            self._output = None
+            self._retire(output, self._native_out)
             self._output = self._open_one(Role.SPEAKER)
             self._rt.promote_helpers()
         finally:
-            self._out_xruns = 0
+            if not grown_in_place:
+                self._out_xruns = 0
             self._growing = False
 
     def _defer_realtime(self, native_thread_id: int, role: str) -> None:

@@ -879,6 +879,55 @@ stream_cork(Stream *self, int cork)
     Py_RETURN_NONE;
 }
 
+/* A new buffer size on the running stream (pa_stream_set_buffer_attr): the output grows after device underflows
+   without the gap of a reopen. Output: tlength (the request stays 10 ms); input: fragsize. */
+static PyObject *
+Stream_set_latency(Stream *self, PyObject *arg)
+{
+    double latency = PyFloat_AsDouble(arg);
+    if (latency == -1.0 && PyErr_Occurred())
+        return NULL;
+    if (!(latency > 0.0 && latency <= 2.0)) {
+        PyErr_SetString(PyExc_ValueError, "latency must be in (0, 2] seconds");
+        return NULL;
+    }
+    Context *c = self->owner;
+    int ok = 0;
+    if (c && c->ml) {
+        Py_BEGIN_ALLOW_THREADS;
+        pa_threaded_mainloop_lock(c->ml);
+        if (self->s && pa_stream_get_state(self->s) == PA_STREAM_READY) {
+            const pa_sample_spec *spec = pa_stream_get_sample_spec(self->s);
+            size_t bytes = pa_usec_to_bytes((pa_usec_t)(latency * 1e6), spec);
+            size_t half = pa_usec_to_bytes(10000, spec);
+            pa_buffer_attr attr;
+            attr.maxlength = (uint32_t)-1;
+            attr.prebuf = (uint32_t)-1;
+            if (self->output) {
+                attr.tlength = (uint32_t)bytes;
+                attr.minreq = (uint32_t)(half < bytes ? half : bytes / 2);
+                attr.fragsize = (uint32_t)-1;
+            } else {
+                attr.fragsize = (uint32_t)(half < bytes ? half : bytes);
+                attr.tlength = attr.minreq = (uint32_t)-1;
+            }
+            pa_operation *op = pa_stream_set_buffer_attr(self->s, &attr, success_cb, self);
+            if (op) {
+                wait_until(c, op_done, op, 2.0);
+                ok = pa_operation_get_state(op) == PA_OPERATION_DONE;
+                pa_operation_unref(op);
+            }
+        }
+        pa_threaded_mainloop_unlock(c->ml);
+        Py_END_ALLOW_THREADS;
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_OSError, "could not change the stream's buffer (stream not ready)");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 Stream_start(Stream *self, PyObject *Py_UNUSED(ignored))
 {
@@ -1024,6 +1073,7 @@ static PyMethodDef Stream_methods[] = {
     {"stop", (PyCFunction)Stream_stop, METH_NOARGS, "Cork."},
     {"abort", (PyCFunction)Stream_stop, METH_NOARGS, "Cork (what is buffered is dropped at close)."},
     {"close", (PyCFunction)Stream_close, METH_NOARGS, "Disconnect (idempotent); no callback runs afterwards."},
+    {"set_latency", (PyCFunction)Stream_set_latency, METH_O, "New buffer size (s) on the running stream."},
     {"stats", (PyCFunction)Stream_stats, METH_NOARGS, "callbacks, xruns, max_gap, delay_sum, delay_n"},
     {"reset_stats", (PyCFunction)Stream_reset_stats, METH_NOARGS, "Zero the statistics."},
     {NULL}};
